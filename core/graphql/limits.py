@@ -1,8 +1,9 @@
 """Depth and cost limits on incoming GraphQL operations.
 
-Depth counts nested selections (fragments inlined). Cost counts every selected field,
-multiplied by the page sizes (``first``/``last``) of the lists above it, so a query
-that fans out to millions of nodes is refused before it runs, with a clear error.
+Depth counts nested selections (fragments inlined). Cost estimates how many objects a
+query resolves: every selected object field counts once per instance, i.e. multiplied by
+the page sizes (``first``/``last``, or an assumed length for plain lists) of the lists
+above it. A query that fans out to millions of objects is refused before it runs.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def _is_list(type_) -> bool:
     return isinstance(type_, GraphQLList)
 
 
+def _is_connection(type_) -> bool:
+    fields = getattr(type_, "fields", None) or {}
+    return "edges" in fields and "pageInfo" in fields
+
+
 def measure(
     document,
     variables: dict | None,
@@ -85,11 +91,16 @@ def measure(
             if isinstance(sel, FieldNode):
                 if sel.name.value in INTROSPECTION_ROOTS and depth == 0:
                     continue
-                cost += multiplier
+                # Scalars are free; every object (or list of objects) costs one per instance.
                 if sel.selection_set:
+                    cost += multiplier
                     ftype, named = field_type(parent, sel.name.value)
                     size = _page_size(sel, variables, default_page)
-                    if size is None and ftype is not None and _is_list(ftype):
+                    if _is_connection(named):
+                        size = default_page if size is None else size
+                    elif _is_connection(parent) and sel.name.value == "edges":
+                        size = 1  # already counted by the connection's page size
+                    elif size is None and ftype is not None and _is_list(ftype):
                         size = PLAIN_LIST_FACTOR
                     child_mult = multiplier * (size if size is not None else 1)
                     d, c = walk(sel.selection_set, named, depth + 1, child_mult, seen)

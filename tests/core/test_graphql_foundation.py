@@ -104,14 +104,14 @@ def test_depth_through_fragments_is_counted(gql, settings):
 
 
 def test_costly_query_is_refused(gql, settings):
-    settings.GRAPHQL_MAX_COST = 5000
+    settings.GRAPHQL_MAX_COST = 200
     q = """query($n: Int) { organizations(first: $n) { edges { node {
         name certifications { kind number } participations { status } } } } }"""
     ok = gql(q, {"n": 10})
     assert ok["data"]["organizations"]["edges"] == []
     body = gql(q, {"n": 100}, expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
-    assert "maximum allowed cost of 5000" in body["errors"][0]["message"]
+    assert "maximum allowed cost of 200" in body["errors"][0]["message"]
 
 
 def test_page_size_is_capped(gql):

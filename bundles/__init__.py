@@ -1,0 +1,1 @@
+"""bundles: see DESIGN.md (built by a later issue)."""

@@ -1,0 +1,1 @@
+"""purchasing: see DESIGN.md (built by a later issue)."""

@@ -1,0 +1,1 @@
+"""shop: see DESIGN.md (built by a later issue)."""
