@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "vendors",
+    "shop",
 ]
 
 MIDDLEWARE = [

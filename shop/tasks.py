@@ -1,0 +1,11 @@
+"""Celery tasks of the shop app (thin entry points)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def search_index_products(product_ids: list[int]) -> int:
+    from shop.search.registry import get_backend
+
+    get_backend().index_products(product_ids)
+    return len(product_ids)
