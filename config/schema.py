@@ -5,15 +5,17 @@ from graphene import relay
 
 from accounts.graphql.schema import Mutations as AccountMutations
 from accounts.graphql.schema import Queries as AccountQueries
+from shop.graphql.schema import Mutations as ShopMutations
+from shop.graphql.schema import Queries as ShopQueries
 from vendors.graphql.schema import Mutations as VendorMutations
 from vendors.graphql.schema import Queries as VendorQueries
 
 
-class Query(AccountQueries, VendorQueries, graphene.ObjectType):
+class Query(AccountQueries, VendorQueries, ShopQueries, graphene.ObjectType):
     node = relay.Node.Field()
 
 
-class Mutation(AccountMutations, VendorMutations, graphene.ObjectType):
+class Mutation(AccountMutations, VendorMutations, ShopMutations, graphene.ObjectType):
     pass
 
 

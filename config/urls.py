@@ -3,16 +3,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.graphql.views import NuriGraphQLView
-from core.views import healthz, home
+from core.views import healthz
 
 urlpatterns = [
-    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("graphql/", NuriGraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
+    path("vendor/", include("shop.dashboard.urls")),
     path("", include("vendors.urls")),
+    path("", include("shop.storefront.urls")),
 ]
 
 if settings.DEBUG:

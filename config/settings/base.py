@@ -158,6 +158,13 @@ GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=10_000)
 GRAPHQL_DEFAULT_PAGE_SIZE = 20
 GRAPHQL_MAX_PAGE_SIZE = 100
 
+# --- Search -------------------------------------------------------------------------------
+# "database" picks SQLite FTS5 or PostgreSQL (tsvector + pg_trgm) from DATABASE_URL;
+# "elasticsearch" uses ELASTICSEARCH_URL (nori analyzer).
+SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="nuri-products")
+
 # --- Domain rules (numbers that change by decree live here) -------------------------------
 # Certification kinds whose holders count for public agencies' priority purchase (우선구매).
 # 사회적기업 (사회적기업육성법 §12), 사회적협동조합 (협동조합기본법 §95-2),
