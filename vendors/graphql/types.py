@@ -19,6 +19,7 @@ from vendors.models import (
     ProgramKind,
     Vendor,
 )
+from vendors.programs import PUBLIC_STATUSES
 
 OrgTypeEnum = graphene.Enum("OrgType", [(v.upper(), v) for v in OrgType.values])
 CertificationKindEnum = graphene.Enum(
@@ -120,15 +121,20 @@ class ProgramCycleType(DjangoObjectType):
 
 class ParticipationType(DjangoObjectType):
     status = graphene.Field(ParticipationStatusEnum, required=True)
+    notes = graphene.String(description="Staff notes; empty for everyone else.")
 
     class Meta:
         model = Participation
         name = "Participation"
         interfaces = (graphene.relay.Node,)
-        fields = ("id", "cycle", "organization", "amount_granted", "notes")
+        fields = ("id", "cycle", "organization", "amount_granted")
 
     def resolve_status(self, info):
         return self.status
+
+    def resolve_notes(self, info):
+        user = getattr(info.context, "user", None)
+        return self.notes if user is not None and user.is_staff else ""
 
 
 class OrganizationType(DjangoObjectType):
@@ -187,7 +193,12 @@ class OrganizationType(DjangoObjectType):
         return self.certifications.all()
 
     def resolve_participations(self, info):
-        return self.participations.all()
+        """Staff see every record; others only selected/active/completed ones."""
+        rows = self.participations.all()
+        user = getattr(info.context, "user", None)
+        if user is not None and user.is_staff:
+            return rows
+        return [p for p in rows if p.status in PUBLIC_STATUSES]
 
     def resolve_eligibility(self, info, on=None):
         return eligibility_payload(self, on or timezone.localdate())

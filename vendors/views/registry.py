@@ -11,6 +11,7 @@ from vendors import selectors
 from vendors.districts import DISTRICT_CHOICES
 from vendors.eligibility import organization_is_eligible
 from vendors.models import OrgType
+from vendors.programs import PUBLIC_STATUSES
 
 
 def organization_list(request):
@@ -52,7 +53,11 @@ def organization_detail(request, pk: int):
         {
             "org": org,
             "eligibility": organization_is_eligible(org, on=timezone.localdate()),
-            "participations": list(org.participations.all()),
+            "participations": [
+                p
+                for p in org.participations.all()
+                if request.user.is_staff or p.status in PUBLIC_STATUSES
+            ],
             "vendor": getattr(org, "vendor", None),
         },
     )
