@@ -158,6 +158,10 @@ GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=10_000)
 GRAPHQL_DEFAULT_PAGE_SIZE = 20
 GRAPHQL_MAX_PAGE_SIZE = 100
 
+# Korean font shipped with the project (Nanum Gothic, OFL) for generated images and PDFs.
+KOREAN_FONT_PATH = BASE_DIR / "core" / "fonts" / "NanumGothic.ttf"
+KOREAN_FONT_BOLD_PATH = BASE_DIR / "core" / "fonts" / "NanumGothicBold.ttf"
+
 # --- Search -------------------------------------------------------------------------------
 # "database" picks SQLite FTS5 or PostgreSQL (tsvector + pg_trgm) from DATABASE_URL;
 # "elasticsearch" uses ELASTICSEARCH_URL (nori analyzer).
