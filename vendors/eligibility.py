@@ -46,7 +46,7 @@ def _evaluate(org: Organization, on: date, kinds: list[str], require_verified: b
     verified = [c for c in valid if c.verified_at is not None or not require_verified]
     if verified:
         best = max(verified, key=lambda c: (c.valid_until or date.max, c.valid_from))
-        return Eligibility(True, "ELIGIBLE", f"{_kind_label(best.kind)} 인증이 유효합니다.", best)
+        return Eligibility(True, "ELIGIBLE", f"{_kind_label(best.kind)}이(가) 유효합니다.", best)
     if valid:
         return Eligibility(
             False, "NOT_VERIFIED", "인증 서류가 아직 센터의 확인을 받지 않았습니다.", valid[0]

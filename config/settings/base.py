@@ -130,6 +130,10 @@ else:
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="누리 <no-reply@nuri.seoul.kr>")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+# Absolute base URL used in e-mail links.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Who is told of new vendor applications (default: every active staff user).
+ONBOARDING_REVIEW_EMAILS = env.list("ONBOARDING_REVIEW_EMAILS", default=[])
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 
 # --- Celery -------------------------------------------------------------------------------

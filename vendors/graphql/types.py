@@ -31,6 +31,19 @@ ParticipationStatusEnum = graphene.Enum(
 )
 
 
+def _can_see_vendor_private(info, vendor) -> bool:
+    """Commission and settlement account: centre staff and the vendor's own staff."""
+    user = getattr(info.context, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    cache = info.context.__dict__.setdefault("_vendor_ids_of_user", {})
+    if user.pk not in cache:
+        cache[user.pk] = set(user.vendor_roles.values_list("vendor_id", flat=True))
+    return vendor.pk in cache[user.pk]
+
+
 class District(graphene.ObjectType):
     code = graphene.String(required=True)
     name = graphene.String(required=True)
@@ -225,7 +238,6 @@ class VendorType(DjangoObjectType):
             "shipping_free_over",
             "shipping_jeju_extra",
             "shipping_remote_extra",
-            "commission_rate",
             "is_active",
         )
 
@@ -234,8 +246,17 @@ class VendorType(DjangoObjectType):
     def resolve_logo_url(self, info):
         return self.logo.url if self.logo else None
 
+    commission_rate = graphene.Decimal(
+        description="Commission rate; the vendor's staff and centre staff only."
+    )
+
     def resolve_bank_account(self, info):
+        if not _can_see_vendor_private(info, self):
+            return None
         return self.bank_account_masked or None
+
+    def resolve_commission_rate(self, info):
+        return self.commission_rate if _can_see_vendor_private(info, self) else None
 
 
 class OrganizationConnection(CountableConnection):
