@@ -229,7 +229,7 @@ def _record_event(
 def _lock(application: VendorApplication) -> VendorApplication:
     """The application re-read under a row lock, so two reviewers cannot both decide."""
     return (
-        VendorApplication.objects.select_for_update()
+        VendorApplication.objects.select_for_update(of=("self",))
         .select_related("organization", "applicant", "certification")
         .get(pk=application.pk)
     )
