@@ -7,3 +7,14 @@ from shop.catalog.models import (  # noqa: F401
     ProductVariant,
     Stock,
 )
+from shop.checkout.models import Checkout, CheckoutLine  # noqa: F401
+from shop.orders.models import (  # noqa: F401
+    Order,
+    OrderEvent,
+    OrderLine,
+    ReturnRequest,
+    VendorOrder,
+)
+from shop.payments.models import Refund, Transaction, TransactionEvent, WebhookEvent  # noqa: F401
+from shop.search.models import ProductSearchDocument  # noqa: F401
+from shop.settlement.models import SettlementStatement  # noqa: F401
