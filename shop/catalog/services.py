@@ -45,8 +45,12 @@ def expand_allergens(codes) -> list[str]:
     return out
 
 
-def _validate_product(data: dict, *, creating: bool) -> list[DomainError]:
+def _validate_product(data: dict, *, creating: bool, actor=None) -> list[DomainError]:
     errors = []
+    if data.get("is_featured") and not getattr(actor, "is_staff", False):
+        errors.append(
+            DomainError("PERMISSION_DENIED", "추천 상품은 센터 직원만 지정합니다.", "isFeatured")
+        )
     if (creating or "name" in data) and not (data.get("name") or "").strip():
         errors.append(DomainError("REQUIRED", "상품명을 입력하세요.", "name"))
     if creating and data.get("category") is None:
@@ -91,7 +95,7 @@ def _apply(product: Product, data: dict) -> None:
 @transaction.atomic
 def product_create(*, actor, vendor, **data) -> Product:
     require_vendor_manager(actor, vendor)
-    errors = _validate_product(data, creating=True)
+    errors = _validate_product(data, creating=True, actor=actor)
     if data.get("slug") and Product.objects.filter(slug=data["slug"]).exists():
         errors.append(DomainError("UNIQUE", "이미 사용 중인 주소 이름입니다.", "slug"))
     if errors:
@@ -111,7 +115,7 @@ def product_create(*, actor, vendor, **data) -> Product:
 @transaction.atomic
 def product_update(*, actor, product: Product, **data) -> Product:
     require_vendor_manager(actor, product.vendor_id)
-    errors = _validate_product(data, creating=False)
+    errors = _validate_product(data, creating=False, actor=actor)
     if (
         data.get("slug")
         and Product.objects.filter(slug=data["slug"]).exclude(pk=product.pk).exists()
@@ -127,9 +131,14 @@ def product_update(*, actor, product: Product, **data) -> Product:
 
 @transaction.atomic
 def product_delete(*, actor, product: Product) -> int:
+    """Delete a product with its variants and images (files removed after commit)."""
+    from shop.catalog.images import delete_files_on_commit
+
     require_vendor_manager(actor, product.vendor_id)
     pk = product.pk
+    files = [n for img in product.images.all() for n in (img.image.name, img.thumbnail.name) if n]
     product.delete()
+    delete_files_on_commit(files)
     queue_index([pk])
     return pk
 
@@ -191,6 +200,23 @@ def variant_update(*, actor, variant: ProductVariant, **data) -> ProductVariant:
     variant.save()
     queue_index([variant.product_id])
     return variant
+
+
+@transaction.atomic
+def variant_delete(*, actor, variant: ProductVariant) -> int:
+    """Delete a variant; refused while open orders hold units of it."""
+    require_vendor_manager(actor, variant.product.vendor_id)
+    stock = Stock.objects.filter(variant=variant).first()
+    if stock is not None and stock.allocated:
+        raise DomainError(
+            "INVALID",
+            f"주문에 할당된 재고({stock.allocated}개)가 있어 옵션을 삭제할 수 없습니다.",
+            "id",
+        )
+    pk, product_id = variant.pk, variant.product_id
+    variant.delete()
+    queue_index([product_id])
+    return pk
 
 
 @transaction.atomic
