@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("graphql/", NuriGraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
     path("vendor/", include("shop.dashboard.urls")),
+    path("webhooks/", include("shop.payments.urls")),
     path("", include("vendors.urls")),
     path("", include("shop.storefront.urls")),
 ]

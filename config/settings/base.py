@@ -173,6 +173,15 @@ SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="nuri-products")
 
+# --- Payments -----------------------------------------------------------------------------
+# Enabled gateways (test, stripe, invoice). Empty: test + invoice, plus stripe when a key is set.
+PAYMENT_GATEWAYS = env.list("PAYMENT_GATEWAYS", default=[])
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Only for a local stand-in of Stripe's API (tests); empty means api.stripe.com.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+
 # --- Domain rules (numbers that change by decree live here) -------------------------------
 # Certification kinds whose holders count for public agencies' priority purchase (우선구매).
 # 사회적기업 (사회적기업육성법 §12), 사회적협동조합 (협동조합기본법 §95-2),

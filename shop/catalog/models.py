@@ -7,7 +7,7 @@ Prices are integer KRW *including* VAT; the tax type decides how VAT is split
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -122,6 +122,9 @@ class Product(models.Model):
     )
     is_published = models.BooleanField(_("공개"), default=False, db_index=True)
     is_featured = models.BooleanField(_("추천"), default=False)
+    # Lowest / highest variant price, kept by the variant services (listing sort and filter).
+    min_price = models.PositiveIntegerField(_("최저가"), null=True, blank=True, editable=False)
+    max_price = models.PositiveIntegerField(_("최고가"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,7 +132,31 @@ class Product(models.Model):
         verbose_name = _("상품")
         verbose_name_plural = _("상품")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["is_published", "category"])]
+        indexes = [
+            models.Index(fields=["is_published", "category"]),
+            # Storefront listings read published products in these orders (partial indexes).
+            models.Index(
+                F("is_featured").desc(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="product_pub_featured_idx",
+                condition=Q(is_published=True),
+            ),
+            models.Index(
+                F("created_at").desc(),
+                F("id").desc(),
+                name="product_pub_newest_idx",
+                condition=Q(is_published=True),
+            ),
+            models.Index(
+                fields=["name", "id"], name="product_pub_name_idx", condition=Q(is_published=True)
+            ),
+            models.Index(
+                fields=["min_price", "id"],
+                name="product_pub_price_idx",
+                condition=Q(is_published=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

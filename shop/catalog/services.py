@@ -143,6 +143,17 @@ def product_delete(*, actor, product: Product) -> int:
     return pk
 
 
+def product_refresh_prices(product_ids) -> None:
+    """Store each product's lowest and highest variant price (one UPDATE)."""
+    from django.db.models import Max, Min, OuterRef, Subquery
+
+    variants = ProductVariant.objects.filter(product=OuterRef("pk")).values("product")
+    Product.objects.filter(pk__in=list(product_ids)).update(
+        min_price=Subquery(variants.annotate(v=Min("price")).values("v")[:1]),
+        max_price=Subquery(variants.annotate(v=Max("price")).values("v")[:1]),
+    )
+
+
 def _validate_variant(data: dict, *, creating: bool, exclude_pk=None) -> list[DomainError]:
     errors = []
     if creating or "sku" in data:
@@ -183,6 +194,7 @@ def variant_create(*, actor, product: Product, quantity: int = 0, **data) -> Pro
             setattr(variant, key, data[key].strip() if isinstance(data[key], str) else data[key])
     variant.save()
     Stock.objects.create(variant=variant, quantity=quantity)
+    product_refresh_prices([product.pk])
     queue_index([product.pk])
     return variant
 
@@ -198,6 +210,8 @@ def variant_update(*, actor, variant: ProductVariant, **data) -> ProductVariant:
             raise DomainError("INVALID", f"Unknown field {key}", key)
         setattr(variant, key, value.strip() if isinstance(value, str) else value)
     variant.save()
+    if "price" in data:
+        product_refresh_prices([variant.product_id])
     queue_index([variant.product_id])
     return variant
 
@@ -215,6 +229,7 @@ def variant_delete(*, actor, variant: ProductVariant) -> int:
         )
     pk, product_id = variant.pk, variant.product_id
     variant.delete()
+    product_refresh_prices([product_id])
     queue_index([product_id])
     return pk
 

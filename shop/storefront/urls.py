@@ -2,10 +2,14 @@
 
 from django.urls import path
 
-from core.views import home
+from shop.storefront import views
 
 app_name = "storefront"
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("categories/", views.category_index, name="category_index"),
+    path("categories/<str:slug>/", views.category_detail, name="category"),
+    path("products/<str:slug>/", views.product_detail, name="product_detail"),
 ]

@@ -70,9 +70,17 @@ def vendor_list(request):
     return render(request, "vendors/vendor_list.html", {"page": page})
 
 
+VENDOR_PAGE_PRODUCTS = 24
+
+
 def vendor_detail(request, slug: str):
+    """A vendor: mission, organization type, district, certifications, the centre programs
+    it took part in, and its products, in a fixed number of queries."""
+    from shop.selectors import vendor_products
+
     vendor = get_object_or_404(selectors.vendor_list(), slug=slug)
     org = vendor.organization
+    products = vendor_products(vendor.pk, limit=VENDOR_PAGE_PRODUCTS + 1)
     return render(
         request,
         "vendors/vendor_detail.html",
@@ -83,5 +91,7 @@ def vendor_detail(request, slug: str):
             "participations": list(
                 org.participations.select_related("cycle__program").order_by("-cycle__year")
             ),
+            "products": products[:VENDOR_PAGE_PRODUCTS],
+            "more_products": len(products) > VENDOR_PAGE_PRODUCTS,
         },
     )
