@@ -9,3 +9,6 @@ def search_index_products(product_ids: list[int]) -> int:
 
     get_backend().index_products(product_ids)
     return len(product_ids)
+
+
+from shop.orders import tasks as order_tasks  # noqa: E402, F401  (autodiscovery finds shop.tasks)

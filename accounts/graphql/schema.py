@@ -7,6 +7,7 @@ from accounts.models import User
 from core.graphql.errors import error_type
 from core.graphql.mutations import BaseMutation
 from core.graphql.permissions import current_user
+from shop.graphql.orders import resolve_user_orders, user_orders_field
 
 AccountError = error_type("AccountError", AccountErrorCode)
 
@@ -17,6 +18,11 @@ class UserType(DjangoObjectType):
         name = "User"
         interfaces = (graphene.relay.Node,)
         fields = ("id", "email", "name", "is_staff")
+
+    orders = user_orders_field()
+
+    def resolve_orders(self, info, **kwargs):
+        return resolve_user_orders(self, info, **kwargs)
 
     @classmethod
     def get_node(cls, info, id):

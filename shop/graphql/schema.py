@@ -18,6 +18,7 @@ from core.graphql.ids import decode_id
 from core.graphql.selection import node_paths, selected_paths
 from shop import selectors
 from shop.catalog.models import ProductVariant
+from shop.graphql.checkout import CheckoutMutations, CheckoutQueries
 from shop.graphql.filters import (
     CategoryFilterInput,
     ProductFilterInput,
@@ -26,6 +27,7 @@ from shop.graphql.filters import (
     product_sort,
 )
 from shop.graphql.mutations import ProductMutations
+from shop.graphql.orders import OrderMutations, OrderQueries
 from shop.graphql.payments import PaymentMutations, PaymentQueries
 from shop.graphql.types import (
     CHANNELS,
@@ -190,9 +192,9 @@ class CatalogQueries(graphene.ObjectType):
         return CHANNELS.get(slug)
 
 
-class Queries(CatalogQueries, PaymentQueries):
+class Queries(CatalogQueries, CheckoutQueries, OrderQueries, PaymentQueries):
     pass
 
 
-class Mutations(ProductMutations, PaymentMutations):
+class Mutations(ProductMutations, CheckoutMutations, OrderMutations, PaymentMutations):
     pass

@@ -1,0 +1,59 @@
+"""Error codes of checkout and orders (``errors { field code message }``).
+
+Services raise ``DomainError(code, message, field)`` with one of these codes; GraphQL shows
+them as ``CheckoutErrorCode`` and ``OrderErrorCode``. Both enums also hold the payment codes
+(``shop.payments.errors``), since completing, cancelling and refunding call the payments
+services, whose errors pass through unchanged.
+"""
+
+from __future__ import annotations
+
+from core.graphql.errors import make_code_enum
+from shop.payments.errors import PAYMENT_CODES
+
+# Checkout
+INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+PRODUCT_UNAVAILABLE = "PRODUCT_UNAVAILABLE"
+INVALID_SHIPPING_ADDRESS = "INVALID_SHIPPING_ADDRESS"
+SHIPPING_ADDRESS_NOT_SET = "SHIPPING_ADDRESS_NOT_SET"
+SHIPPING_METHOD_NOT_SET = "SHIPPING_METHOD_NOT_SET"
+INVALID_SHIPPING_METHOD = "INVALID_SHIPPING_METHOD"
+EMAIL_NOT_SET = "EMAIL_NOT_SET"
+NO_LINES = "NO_LINES"
+ZERO_QUANTITY = "ZERO_QUANTITY"
+QUANTITY_GREATER_THAN_LIMIT = "QUANTITY_GREATER_THAN_LIMIT"
+DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"
+CHECKOUT_NOT_FULLY_PAID = "CHECKOUT_NOT_FULLY_PAID"
+
+CHECKOUT_CODES = [
+    INSUFFICIENT_STOCK,
+    PRODUCT_UNAVAILABLE,
+    INVALID_SHIPPING_ADDRESS,
+    SHIPPING_ADDRESS_NOT_SET,
+    SHIPPING_METHOD_NOT_SET,
+    INVALID_SHIPPING_METHOD,
+    EMAIL_NOT_SET,
+    NO_LINES,
+    ZERO_QUANTITY,
+    QUANTITY_GREATER_THAN_LIMIT,
+    DUPLICATED_INPUT_ITEM,
+    CHECKOUT_NOT_FULLY_PAID,
+]
+
+# Orders
+INVALID_STATUS = "INVALID_STATUS"
+WITHDRAWAL_PERIOD_EXPIRED = "WITHDRAWAL_PERIOD_EXPIRED"
+INVALID_QUANTITY = "INVALID_QUANTITY"
+NOTHING_TO_REFUND = "NOTHING_TO_REFUND"
+REFUND_TOO_LARGE = "REFUND_TOO_LARGE"  # also a payment code
+
+ORDER_CODES = [
+    INVALID_STATUS,
+    WITHDRAWAL_PERIOD_EXPIRED,
+    INVALID_QUANTITY,
+    NOTHING_TO_REFUND,
+    INSUFFICIENT_STOCK,
+]
+
+CheckoutErrorCode = make_code_enum("CheckoutErrorCode", CHECKOUT_CODES + PAYMENT_CODES)
+OrderErrorCode = make_code_enum("OrderErrorCode", ORDER_CODES + PAYMENT_CODES)
