@@ -1,8 +1,8 @@
-"""Vendor dashboard (/vendor/): the vendor's staff manage their catalog."""
+"""Vendor dashboard (/vendor/): the vendor's staff manage their catalog and their orders."""
 
 from django.urls import path, register_converter
 
-from shop.dashboard import views
+from shop.dashboard import orders, views
 
 
 class _FileFormat:
@@ -63,4 +63,25 @@ urlpatterns = [
         name="import_template",
     ),
     path("<str:vendor_slug>/export.<fileformat:fmt>", views.export, name="export"),
+    # Orders (shop.dashboard.orders)
+    path("<str:vendor_slug>/orders/", orders.order_list, name="order_list"),
+    path("<str:vendor_slug>/orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("<str:vendor_slug>/orders/<str:number>/ship/", orders.order_ship, name="order_ship"),
+    path(
+        "<str:vendor_slug>/orders/<str:number>/deliver/",
+        orders.order_deliver,
+        name="order_deliver",
+    ),
+    path("<str:vendor_slug>/orders/<str:number>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("<str:vendor_slug>/orders/<str:number>/refund/", orders.order_refund, name="order_refund"),
+    path(
+        "<str:vendor_slug>/orders/<str:number>/returns/<int:pk>/accept/",
+        orders.return_accept,
+        name="return_accept",
+    ),
+    path(
+        "<str:vendor_slug>/orders/<str:number>/returns/<int:pk>/reject/",
+        orders.return_reject,
+        name="return_reject",
+    ),
 ]
