@@ -16,5 +16,5 @@ from shop.orders.models import (  # noqa: F401
     VendorOrder,
 )
 from shop.payments.models import Refund, Transaction, TransactionEvent, WebhookEvent  # noqa: F401
-from shop.search.models import ProductSearchDocument  # noqa: F401
+from shop.search.models import ProductSearchDocument, SearchIndexState  # noqa: F401
 from shop.settlement.models import SettlementStatement  # noqa: F401

@@ -172,6 +172,9 @@ KOREAN_FONT_BOLD_PATH = BASE_DIR / "core" / "fonts" / "NanumGothicBold.ttf"
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="nuri-products")
+# Seconds a search result is cached (keyed by an index version bumped on every index write);
+# 0 turns the cache off. With several web processes, use a shared cache (REDIS_URL).
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=300)
 
 # --- Payments -----------------------------------------------------------------------------
 # Enabled gateways (test, stripe, invoice). Empty: test + invoice, plus stripe when a key is set.
