@@ -1,1 +1,1 @@
-"""bundles: see DESIGN.md (built by a later issue)."""
+"""햇음 snack bundles: composition, pricing, availability, the builder, subscriptions."""

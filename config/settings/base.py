@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "vendors",
     "shop",
+    "bundles",
 ]
 
 MIDDLEWARE = [

@@ -56,6 +56,12 @@ class CheckoutLine(models.Model):
         "shop.ProductVariant", on_delete=models.CASCADE, related_name="checkout_lines"
     )
     quantity = models.PositiveIntegerField(_("수량"))
+    # A component line of a bundle in the cart: ``bundle_quantity`` bundles, each holding
+    # ``quantity / bundle_quantity`` units of this variant.
+    bundle = models.ForeignKey(
+        "bundles.Bundle", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    bundle_quantity = models.PositiveIntegerField(_("꾸러미 수"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -63,7 +69,16 @@ class CheckoutLine(models.Model):
         verbose_name_plural = _("장바구니 상품")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["checkout", "variant"], name="uniq_checkout_variant")
+            models.UniqueConstraint(
+                fields=["checkout", "variant"],
+                condition=models.Q(bundle__isnull=True),
+                name="uniq_checkout_variant",
+            ),
+            models.UniqueConstraint(
+                fields=["checkout", "variant", "bundle"],
+                condition=models.Q(bundle__isnull=False),
+                name="uniq_checkout_bundle_variant",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -146,6 +146,12 @@ class OrderLine(models.Model):
     tax = models.BigIntegerField(_("세액"))
     quantity_refunded = models.PositiveIntegerField(_("환불 수량"), default=0)
     refunded = models.BigIntegerField(_("환불 금액"), default=0)
+    # Snapshot of the bundle this line was bought in (empty for single products).
+    bundle = models.ForeignKey(
+        "bundles.Bundle", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    bundle_name = models.CharField(_("꾸러미명"), max_length=200, blank=True)
+    bundle_quantity = models.PositiveIntegerField(_("꾸러미 수"), default=0)
 
     class Meta:
         verbose_name = _("주문 상품")
