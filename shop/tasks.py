@@ -12,3 +12,4 @@ def search_index_products(product_ids: list[int]) -> int:
 
 
 from shop.orders import tasks as order_tasks  # noqa: E402, F401  (autodiscovery finds shop.tasks)
+from shop.settlement import tasks as settlement_tasks  # noqa: E402, F401

@@ -8,6 +8,7 @@ environment variable (see README "Configuration").
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -148,7 +149,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Monthly settlement of the previous month, on the 1st at 03:00 (Asia/Seoul).
+    "settlement-previous-month": {
+        "task": "shop.settlement.tasks.settlement_run_previous_month",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
+}
 
 # --- GraphQL ------------------------------------------------------------------------------
 GRAPHENE = {

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from shop.dashboard import orders, views
+from shop.dashboard import orders, settlement_urls, views
 
 
 class _FileFormat:
@@ -85,3 +85,5 @@ urlpatterns = [
         name="return_reject",
     ),
 ]
+
+urlpatterns += settlement_urls.urlpatterns
