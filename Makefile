@@ -39,6 +39,10 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+messages: $(STAMP) ## Extract UI strings and fill/compile the English translation
+	$(PY) manage.py makemessages -l en --ignore=".venv/*" --ignore="var/*" --ignore="bench/*" --ignore="tests/*"
+	$(PY) manage.py translate_en
+
 schema: $(STAMP) ## Regenerate schema.graphql from the code
 	$(PY) manage.py graphql_schema
 
@@ -50,4 +54,13 @@ beat: $(STAMP) ## Run Celery beat (periodic tasks) on CELERY_BROKER_URL
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 1; }
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
-.PHONY: help venv run test lint format schema worker beat
+bench: $(STAMP) ## Measure against DESIGN.md's targets on var/bench.sqlite3 (seeds 100k products once)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-pg: $(STAMP) ## The same on PostgreSQL: database nuri_bench on 127.0.0.1:5432 (created if missing)
+	BENCH_DB=postgres $(PY) bench/run.py $(BENCH_ARGS)
+
+bench-checkout: $(STAMP) ## Checkout flow p50/p95 and checkouts/s on PostgreSQL (nuri_bench_checkout)
+	$(PY) bench/checkout_bench.py $(BENCH_ARGS)
+
+.PHONY: help venv run test lint format messages schema worker beat bench bench-pg bench-checkout
