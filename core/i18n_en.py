@@ -15,4 +15,6 @@ EN = {
     "회원가입": "Sign up",
     "Korean": "Korean",
     "English": "English",
+    "장바구니": "Cart",
+    "주문 내역": "Orders",
 }

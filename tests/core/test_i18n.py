@@ -23,3 +23,8 @@ def test_switching_to_english(client):
     # and back to Korean
     client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
     assert "로그인" in client.get("/").content.decode()
+
+
+def test_an_english_browser_still_gets_korean_until_it_switches(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "로그인" in html
