@@ -5,17 +5,20 @@ from graphene import relay
 
 from accounts.graphql.schema import Mutations as AccountMutations
 from accounts.graphql.schema import Queries as AccountQueries
+from bundles.graphql.schema import BundleMutations, BundleQueries
 from shop.graphql.schema import Mutations as ShopMutations
 from shop.graphql.schema import Queries as ShopQueries
 from vendors.graphql.schema import Mutations as VendorMutations
 from vendors.graphql.schema import Queries as VendorQueries
 
 
-class Query(AccountQueries, VendorQueries, ShopQueries, graphene.ObjectType):
+class Query(AccountQueries, VendorQueries, ShopQueries, BundleQueries, graphene.ObjectType):
     node = relay.Node.Field()
 
 
-class Mutation(AccountMutations, VendorMutations, ShopMutations, graphene.ObjectType):
+class Mutation(
+    AccountMutations, VendorMutations, ShopMutations, BundleMutations, graphene.ObjectType
+):
     pass
 
 

@@ -155,6 +155,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shop.settlement.tasks.settlement_run_previous_month",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    # Office snack subscriptions: create each due period's order every morning at 06:00.
+    "bundles-run-subscriptions": {
+        "task": "bundles.tasks.bundles_run_subscriptions",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- GraphQL ------------------------------------------------------------------------------

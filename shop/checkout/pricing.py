@@ -23,6 +23,8 @@ class LineQuote:
     unit_price: int
     discount: int = 0  # part of a bundle discount spread onto this line (won)
     key: object = None  # caller's reference (e.g. the checkout line)
+    bundle: object = None  # the Bundle this line is a component line of (None: a product)
+    bundle_quantity: int = 0  # how many bundles the line holds the units of
 
     @property
     def product(self):

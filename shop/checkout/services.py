@@ -6,6 +6,14 @@ order: in one transaction it checks the cart, checks that it is paid (or on invo
 allocates stock with conditional UPDATEs (never more than is on hand, also under concurrency
 on PostgreSQL), writes the order with its vendor orders and line snapshots, attaches the
 payments and removes the cart. Completing the same checkout again returns the same order.
+
+Bundles (``bundles``): a bundle in the cart is one component line per variant with
+``CheckoutLine.bundle`` and ``bundle_quantity`` set, written by
+``bundles.services.bundle_add_to_checkout``. The functions here that work per variant
+(``checkout_lines_add``/``update``) touch plain lines only; stock is checked against the
+variant's whole demand in the cart (plain and bundle lines); deleting any line of a bundle
+removes the whole bundle; completion checks the bundle is still orderable and unchanged, and
+copies the bundle and each line's share of its discount onto the order lines.
 """
 
 from __future__ import annotations
@@ -176,6 +184,31 @@ def _merge_quantities(lines: Sequence[tuple[int, int]], field: str) -> dict[int,
     return merged
 
 
+def _plain_lines(checkout: Checkout) -> dict[int, CheckoutLine]:
+    """``{variant_id: line}`` of the lines that are not part of a bundle."""
+    return {line.variant_id: line for line in checkout.lines.all() if line.bundle_id is None}
+
+
+def _bundle_demand(checkout: Checkout) -> dict[int, int]:
+    """Units per variant held by the cart's bundle lines."""
+    demand: dict[int, int] = {}
+    for line in checkout.lines.all():
+        if line.bundle_id is not None:
+            demand[line.variant_id] = demand.get(line.variant_id, 0) + line.quantity
+    return demand
+
+
+def _check_line_in_cart(
+    variant: ProductVariant, quantity: int, field: str, other_units: int
+) -> DomainError | None:
+    """``_check_line`` for a plain line, the stock check also counting ``other_units`` of the
+    same variant held by bundles in the cart."""
+    err = _check_line(variant, quantity, field)
+    if err is None and other_units and quantity + other_units > _available(variant):
+        err = insufficient_stock_error(variant, max(_available(variant) - other_units, 0), field)
+    return err
+
+
 def _clean_email(email: str, field: str = "email") -> str:
     email = (email or "").strip().lower()
     if not email:
@@ -243,7 +276,8 @@ def checkout_lines_add(*, checkout: Checkout, lines: Sequence[tuple[int, int]]) 
     if not wanted:
         raise DomainError("REQUIRED", "담을 상품을 고르세요.", "lines")
     variants = _load_variants(wanted, "lines")
-    current = {line.variant_id: line for line in checkout.lines.all()}
+    current = _plain_lines(checkout)
+    in_bundles = _bundle_demand(checkout)
     totals = {
         pk: qty + (current[pk].quantity if pk in current else 0) for pk, qty in wanted.items()
     }
@@ -251,7 +285,8 @@ def checkout_lines_add(*, checkout: Checkout, lines: Sequence[tuple[int, int]]) 
         [
             err
             for pk, qty in totals.items()
-            if (err := _check_line(variants[pk], qty, "lines")) is not None
+            if (err := _check_line_in_cart(variants[pk], qty, "lines", in_bundles.get(pk, 0)))
+            is not None
         ]
     )
     _apply_quantities(checkout, current, totals)
@@ -275,14 +310,16 @@ def checkout_lines_update(*, checkout: Checkout, lines: Sequence[tuple[int, int]
         wanted[variant_id] = quantity
     if not wanted:
         raise DomainError("REQUIRED", "바꿀 상품을 고르세요.", "lines")
-    current = {line.variant_id: line for line in checkout.lines.all()}
+    current = _plain_lines(checkout)
+    in_bundles = _bundle_demand(checkout)
     keep = {pk: qty for pk, qty in wanted.items() if qty > 0}
     variants = _load_variants(keep, "lines")
     _raise_all(
         [
             err
             for pk, qty in keep.items()
-            if (err := _check_line(variants[pk], qty, "lines")) is not None
+            if (err := _check_line_in_cart(variants[pk], qty, "lines", in_bundles.get(pk, 0)))
+            is not None
         ]
     )
     removed = [current[pk].pk for pk, qty in wanted.items() if qty == 0 and pk in current]
@@ -310,9 +347,13 @@ def checkout_lines_delete(*, checkout: Checkout, line_ids: Sequence[int]) -> Che
     ids = set(line_ids)
     if not ids:
         raise DomainError("REQUIRED", "뺄 상품을 고르세요.", "linesIds")
-    mine = {line.pk for line in checkout.lines.all()}
+    lines = list(checkout.lines.all())
+    mine = {line.pk for line in lines}
     if ids - mine:
         raise DomainError("NOT_FOUND", "장바구니에 없는 상품입니다.", "linesIds")
+    # A bundle leaves the cart whole: deleting one of its lines deletes all of them.
+    bundles = {line.bundle_id for line in lines if line.pk in ids and line.bundle_id}
+    ids |= {line.pk for line in lines if line.bundle_id in bundles}
     CheckoutLine.objects.filter(checkout=checkout, pk__in=ids).delete()
     _touch(checkout)
     return _reload(checkout)
@@ -401,10 +442,12 @@ def checkout_assign_to_user(*, checkout: Checkout, user) -> Checkout:
             user=user, email=checkout.email or user.email, updated_at=timezone.now()
         )
         return _reload(checkout)
-    current = {line.variant_id: line for line in target.lines.all()}
+    current = _plain_lines(target)
     quantities = {pk: line.quantity for pk, line in current.items()}
     for line in checkout.lines.all():
-        quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+        if line.bundle_id is None:
+            quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+    _merge_bundle_lines(target, checkout)
     _apply_quantities(target, current, quantities)
     fill = {}
     if not target.email:
@@ -423,6 +466,48 @@ def checkout_assign_to_user(*, checkout: Checkout, user) -> Checkout:
         Checkout.objects.filter(pk=target.pk).update(**fill)
     checkout.delete()
     return _reload(target)
+
+
+def _merge_bundle_lines(target: Checkout, source: Checkout) -> None:
+    """Add the source cart's bundles to the target's: the same bundle's counts add up."""
+    added: dict[int, int] = {}
+    for line in source.lines.all():
+        if line.bundle_id is not None:
+            added[line.bundle_id] = line.bundle_quantity
+    if not added:
+        return
+    existing = {
+        (line.variant_id, line.bundle_id): line
+        for line in target.lines.all()
+        if line.bundle_id is not None
+    }
+    counts = dict.fromkeys(added, 0)
+    for (_variant_id, bundle_id), line in existing.items():
+        if bundle_id in counts:
+            counts[bundle_id] = line.bundle_quantity
+    new = []
+    for line in source.lines.all():
+        if line.bundle_id is None:
+            continue
+        mine = existing.get((line.variant_id, line.bundle_id))
+        if mine is None:
+            new.append(
+                CheckoutLine(
+                    checkout=target,
+                    variant_id=line.variant_id,
+                    quantity=line.quantity,
+                    bundle_id=line.bundle_id,
+                    bundle_quantity=counts[line.bundle_id] + added[line.bundle_id],
+                )
+            )
+        else:
+            CheckoutLine.objects.filter(pk=mine.pk).update(quantity=F("quantity") + line.quantity)
+    for bundle_id, count in added.items():
+        CheckoutLine.objects.filter(checkout=target, bundle_id=bundle_id).update(
+            bundle_quantity=counts[bundle_id] + count
+        )
+    if new:
+        CheckoutLine.objects.bulk_create(new)
 
 
 def checkout_join_session_on_login(*, request, user) -> Checkout | None:
@@ -463,7 +548,7 @@ def order_for_checkout_token(token) -> Order | None:
         return None
 
 
-def _validate_for_complete(checkout: Checkout, quote: CheckoutQuote) -> None:
+def _validate_for_complete(checkout: Checkout, quote: CheckoutQuote, user=None) -> None:
     lines = list(checkout.lines.all())
     if not lines:
         raise DomainError(codes.NO_LINES, "장바구니가 비어 있습니다.", "lines")
@@ -478,10 +563,21 @@ def _validate_for_complete(checkout: Checkout, quote: CheckoutQuote) -> None:
         errors.append(
             DomainError(codes.SHIPPING_METHOD_NOT_SET, "배송 방법을 선택하세요.", "deliveryMethod")
         )
+    # A variant's units are checked together (a plain line and bundles may share it).
+    demand: dict[int, int] = {}
+    variants: dict[int, ProductVariant] = {}
     for line in lines:
-        err = _check_line(line.variant, line.quantity, "lines")
+        demand[line.variant_id] = demand.get(line.variant_id, 0) + line.quantity
+        variants.setdefault(line.variant_id, line.variant)
+    for variant_id, quantity in demand.items():
+        err = _check_line(variants[variant_id], quantity, "lines")
         if err is not None:
             errors.append(err)
+    if any(line.bundle_id for line in lines):
+        from bundles.services import bundle_checkout_errors
+
+        buyer = checkout.user if checkout.user_id else user
+        errors.extend(bundle_checkout_errors(lines=lines, user=buyer))
     _raise_all(errors)
 
 
@@ -565,6 +661,9 @@ def _create_order(checkout: Checkout, quote: CheckoutQuote, user) -> Order:
                     total=line.total,
                     supply=taxed.net,
                     tax=taxed.tax,
+                    bundle=line.bundle,
+                    bundle_name=line.bundle.name if line.bundle is not None else "",
+                    bundle_quantity=line.bundle_quantity if line.bundle is not None else 0,
                 )
             )
     OrderLine.objects.bulk_create(order_lines)
@@ -597,7 +696,7 @@ def checkout_complete(*, checkout: Checkout, user=None) -> Order:
             return order
         checkout = checkout_get(token)
         quote = checkout_quote(checkout)
-        _validate_for_complete(checkout, quote)
+        _validate_for_complete(checkout, quote, user)
         on_invoice = payments.checkout_uses_invoice(checkout)
         if not on_invoice:
             paid = payments.checkout_paid_amount(checkout)

@@ -10,6 +10,12 @@ The marketplace part: ``Checkout.vendorGroups`` lists the lines per vendor with 
 delivery fee; ``shippingPrice`` is their sum. Money is integer KRW; every ``TaxedMoney``
 splits VAT per line (``shop.tax.split_gross``) and reconciles: net + tax == gross.
 Resolvers read what ``shop.checkout.selectors.checkout_get`` loaded (two queries for a cart).
+
+Bundles: ``checkoutCreate``/``checkoutLinesAdd`` take ``bundles: [{bundleId | bundleSlug,
+quantity}]`` besides ``lines`` (``bundles.services.bundle_add_to_checkout``: one line per
+component, all or nothing); ``checkoutLinesUpdate`` sets a bundle's count with ``bundles``
+(0 removes it); a component line shows its ``bundle``, and its ``totalPrice`` is after its
+share of the bundle's discount (``Checkout.discount`` is the sum).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import graphene
 from graphene import relay
 from graphql_relay import from_global_id, to_global_id
 
+from bundles import services as bundle_services
+from bundles.selectors import bundle_for_ref
 from core.errors import DomainError
 from core.graphql.ids import decode_id
 from core.graphql.mutations import BaseMutation
@@ -246,6 +254,13 @@ class CheckoutLine(graphene.ObjectType):
     quantity_available = graphene.Int(
         required=True, description="Units of the variant that can be bought now."
     )
+    bundle = graphene.Field(
+        "bundles.graphql.types.BundleType",
+        description="The bundle this line is a component of (null for a product on its own).",
+    )
+    bundle_quantity = graphene.Int(
+        required=True, description="How many bundles the line holds (0 for a product)."
+    )
 
     class Meta:
         interfaces = (relay.Node,)
@@ -253,6 +268,12 @@ class CheckoutLine(graphene.ObjectType):
     @classmethod
     def is_type_of(cls, root, info):
         return isinstance(root, LineQuote)
+
+    def resolve_bundle(self, info):
+        return self.bundle
+
+    def resolve_bundle_quantity(self, info):
+        return self.bundle_quantity if self.bundle is not None else 0
 
     @classmethod
     def get_node(cls, info, id):
@@ -350,6 +371,9 @@ class CheckoutType(graphene.ObjectType):
     shipping_price = graphene.Field(
         TaxedMoney, required=True, description="Sum of the vendors' delivery fees."
     )
+    discount = graphene.Field(
+        Money, required=True, description="Bundle discounts (already taken off the lines)."
+    )
     total_price = graphene.Field(TaxedMoney, required=True, description="Subtotal + delivery.")
     total_balance = graphene.Field(
         Money,
@@ -406,6 +430,9 @@ class CheckoutType(graphene.ObjectType):
 
     def resolve_shipping_price(self, info):
         return taxed_money(_sum_taxed(g.shipping_taxed for g in _quote(self).groups))
+
+    def resolve_discount(self, info):
+        return money(_quote(self).discount_total)
 
     def resolve_total_price(self, info):
         return taxed_money(_quote(self).taxed)
@@ -529,6 +556,36 @@ class CheckoutLineInput(graphene.InputObjectType):
     quantity = graphene.Int(required=True, description="The number of items purchased.")
 
 
+class CheckoutBundleInput(graphene.InputObjectType):
+    bundle_id = graphene.ID(description="ID of the bundle (or give bundleSlug).")
+    bundle_slug = graphene.String(description="Slug of the bundle.")
+    quantity = graphene.Int(required=True, description="The number of bundles.")
+
+
+def _bundle_items(info, items, field: str = "bundles") -> list[tuple[object, int]]:
+    """``[{bundleId | bundleSlug, quantity}]`` → ``[(bundle, quantity)]`` (bundles the viewer
+    may see)."""
+    out = []
+    for item in items or []:
+        bundle_id, slug = item.get("bundle_id"), item.get("bundle_slug")
+        if bool(bundle_id) == bool(slug):
+            raise DomainError("REQUIRED", "bundleId나 bundleSlug 중 하나를 주세요.", field)
+        pk = decode_id(bundle_id, "Bundle", field=field) if bundle_id else None
+        bundle = bundle_for_ref(user=current_user(info), pk=pk, slug=slug)
+        if bundle is None:
+            raise DomainError("NOT_FOUND", "꾸러미를 찾을 수 없습니다.", field)
+        out.append((bundle, item["quantity"]))
+    return out
+
+
+def _add_bundles(info, checkout: Checkout, items) -> Checkout:
+    for bundle, quantity in _bundle_items(info, items):
+        checkout = bundle_services.bundle_add_to_checkout(
+            checkout=checkout, bundle=bundle, quantity=quantity, actor=current_user(info)
+        )
+    return checkout
+
+
 class CheckoutLineUpdateInput(graphene.InputObjectType):
     variant_id = graphene.ID(description="ID of the product variant (or give lineId).")
     line_id = graphene.ID(description="ID of the checkout line (or give variantId).")
@@ -540,6 +597,9 @@ class CheckoutCreateInput(graphene.InputObjectType):
     email = graphene.String(description="The customer's email address.")
     lines = graphene.List(
         graphene.NonNull(CheckoutLineInput), required=True, description="Products to buy."
+    )
+    bundles = graphene.List(
+        graphene.NonNull(CheckoutBundleInput), description="Bundles to buy (다과꾸러미)."
     )
     shipping_address = graphene.Field(AddressInput, description="The delivery address.")
 
@@ -568,6 +628,8 @@ class CheckoutCreate(CheckoutPayload, CheckoutBaseMutation):
             lines=_line_pairs(input.get("lines")),
             shipping_address=address_from_input(address) if address else None,
         )
+        if input.get("bundles"):
+            checkout = _add_bundles(info, checkout, input["bundles"])
         if user is None:
             services.checkout_remember_in_session(info.context, checkout)
         return cls(checkout=checkout)
@@ -579,47 +641,69 @@ class _CheckoutIdArgs:
 
 
 class CheckoutLinesAdd(CheckoutPayload, CheckoutBaseMutation):
-    """Add lines; a variant already in the cart gets the added quantity."""
+    """Add lines and/or bundles; a variant (or bundle) already in the cart gets the added
+    quantity. A bundle adds one line per component, all or nothing."""
 
     class Arguments(_CheckoutIdArgs):
-        lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
+        lines = graphene.List(graphene.NonNull(CheckoutLineInput))
+        bundles = graphene.List(graphene.NonNull(CheckoutBundleInput))
 
     class Meta:
         error_type_class = CheckoutError
 
     @classmethod
-    def perform_mutation(cls, root, info, lines, id=None, token=None):
+    def perform_mutation(cls, root, info, lines=None, bundles=None, id=None, token=None):
         checkout = checkout_from_args(info, id, token)
-        return cls(
-            checkout=services.checkout_lines_add(checkout=checkout, lines=_line_pairs(lines))
-        )
+        if not lines and not bundles:
+            raise DomainError("REQUIRED", "담을 상품이나 꾸러미를 고르세요.", "lines")
+        if lines:
+            checkout = services.checkout_lines_add(checkout=checkout, lines=_line_pairs(lines))
+        if bundles:
+            checkout = _add_bundles(info, checkout, bundles)
+        return cls(checkout=checkout)
 
 
 class CheckoutLinesUpdate(CheckoutPayload, CheckoutBaseMutation):
-    """Set line quantities (0 removes a line)."""
+    """Set line quantities (0 removes a line) and/or bundle counts (``bundles``; 0 removes
+    the bundle). A bundle's component lines change with the bundle only."""
 
     class Arguments(_CheckoutIdArgs):
-        lines = graphene.List(graphene.NonNull(CheckoutLineUpdateInput), required=True)
+        lines = graphene.List(graphene.NonNull(CheckoutLineUpdateInput))
+        bundles = graphene.List(graphene.NonNull(CheckoutBundleInput))
 
     class Meta:
         error_type_class = CheckoutError
 
     @classmethod
-    def perform_mutation(cls, root, info, lines, id=None, token=None):
+    def perform_mutation(cls, root, info, lines=None, bundles=None, id=None, token=None):
         checkout = checkout_from_args(info, id, token)
-        by_line = {line.pk: line.variant_id for line in checkout.lines.all()}
+        if lines is None and not bundles:
+            raise DomainError("REQUIRED", "바꿀 상품을 고르세요.", "lines")
+        by_line = {line.pk: line for line in checkout.lines.all()}
         pairs = []
-        for line in lines:
+        for line in lines or []:
             if line.get("line_id"):
                 pk = decode_id(line["line_id"], "CheckoutLine", field="lines")
                 if pk not in by_line:
                     raise DomainError("NOT_FOUND", "장바구니에 없는 상품입니다.", "lines")
-                pairs.append((by_line[pk], line["quantity"]))
+                if by_line[pk].bundle_id is not None:
+                    raise DomainError(
+                        "INVALID",
+                        "꾸러미 구성품은 꾸러미 단위로 바꿉니다 (bundles로 꾸러미 수를 주세요).",
+                        "lines",
+                    )
+                pairs.append((by_line[pk].variant_id, line["quantity"]))
             elif line.get("variant_id"):
                 pairs.append((_variant_pk(line["variant_id"], "lines"), line["quantity"]))
             else:
                 raise DomainError("REQUIRED", "variantId나 lineId를 입력하세요.", "lines")
-        return cls(checkout=services.checkout_lines_update(checkout=checkout, lines=pairs))
+        if lines is not None and (pairs or not bundles):
+            checkout = services.checkout_lines_update(checkout=checkout, lines=pairs)
+        for bundle, quantity in _bundle_items(info, bundles):
+            checkout = bundle_services.bundle_set_checkout_quantity(
+                checkout=checkout, bundle=bundle, quantity=quantity, actor=current_user(info)
+            )
+        return cls(checkout=checkout)
 
 
 class CheckoutLinesDelete(CheckoutPayload, CheckoutBaseMutation):

@@ -11,6 +11,10 @@ line count is kept in the session next to the token (``CART_COUNT_KEY``) wheneve
 changes or shows the cart, so that other pages need no query for it; a count whose token no
 longer matches the session's cart (after sign-in merged two carts) is not shown.
 
+Bundles: a bundle's component lines are shown under the bundle's name inside each vendor's
+group (each vendor still ships its part), with one control per bundle above the groups (its
+count, what it costs after its discount, remove) posting to ``bundles:cart_update``.
+
 Paying uses the test gateway (card number field): a declined card keeps the cart and says
 why; a card that needs authentication (3-D Secure) gets one more confirmation step. The
 order page is reached by the order's secret token, so buyers without an account can pay too.
@@ -137,6 +141,19 @@ class CartLine:
     def product(self):
         return self.quote.product
 
+    @property
+    def bundle(self):
+        return self.quote.bundle
+
+
+@dataclass
+class CartSection:
+    """Lines of one vendor group: the plain ones (``bundle`` None) or one bundle's."""
+
+    bundle: object
+    bundle_quantity: int
+    lines: list[CartLine] = field(default_factory=list)
+
 
 @dataclass
 class CartGroup:
@@ -146,6 +163,18 @@ class CartGroup:
     @property
     def vendor(self):
         return self.group.vendor
+
+    @property
+    def sections(self) -> list[CartSection]:
+        """Plain lines first, then each bundle's lines under its name."""
+        sections: dict[object, CartSection] = {None: CartSection(None, 0)}
+        for cl in self.lines:
+            key = cl.bundle.pk if cl.bundle is not None else None
+            section = sections.get(key)
+            if section is None:
+                section = sections[key] = CartSection(cl.bundle, cl.quote.bundle_quantity)
+            section.lines.append(cl)
+        return [sec for sec in sections.values() if sec.lines]
 
     @property
     def more_for_free(self) -> int:
@@ -182,6 +211,43 @@ def cart_groups(quote: CheckoutQuote) -> list[CartGroup]:
     ]
 
 
+@dataclass
+class CartBundle:
+    """One bundle in the cart: its count and what it costs after its discount."""
+
+    bundle: object
+    quantity: int
+    undiscounted: int = 0
+    total: int = 0
+    vendor_ids: set = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def discount(self) -> int:
+        return self.undiscounted - self.total
+
+    @property
+    def vendor_count(self) -> int:
+        return len(self.vendor_ids)
+
+
+def cart_bundles(groups: list[CartGroup]) -> list[CartBundle]:
+    found: dict[int, CartBundle] = {}
+    for g in groups:
+        for cl in g.lines:
+            if cl.bundle is None:
+                continue
+            cb = found.get(cl.bundle.pk)
+            if cb is None:
+                cb = found[cl.bundle.pk] = CartBundle(cl.bundle, cl.quote.bundle_quantity)
+            cb.undiscounted += cl.quote.undiscounted_total
+            cb.total += cl.quote.total
+            cb.vendor_ids.add(g.vendor.pk)
+            if cl.problem:
+                cb.problems.append(f"{cl.product.name}: {cl.problem}")
+    return list(found.values())
+
+
 def _stock_errors(groups: list[CartGroup]) -> list[DomainError]:
     """The lines that cannot be ordered now, as the services' errors (checked before paying,
     so that a card is not charged for a cart that cannot become an order)."""
@@ -209,6 +275,8 @@ def _stock_errors(groups: list[CartGroup]) -> list[DomainError]:
 def _totals(quote: CheckoutQuote) -> dict:
     taxed = quote.taxed
     return {
+        "undiscounted": quote.subtotal + quote.discount_total,
+        "discount": quote.discount_total,
         "subtotal": quote.subtotal,
         "shipping": quote.shipping_total,
         "total": quote.total,
@@ -233,6 +301,7 @@ def cart_detail(request):
         {
             "checkout": checkout,
             "groups": groups,
+            "bundles": cart_bundles(groups),
             "totals": _totals(quote) if quote is not None else None,
             "has_problems": any(cl.problem for g in groups for cl in g.lines),
             "max_quantity": services.MAX_LINE_QUANTITY,
@@ -279,6 +348,9 @@ def cart_line_update(request, line_id: int):
     """Set a line's quantity (0 removes it)."""
     checkout = session_checkout(request)
     line = _cart_line_or_404(checkout, line_id)
+    if line.bundle_id is not None:
+        messages.error(request, "꾸러미 구성품은 꾸러미 단위로 바꿀 수 있습니다.")
+        return redirect("storefront:cart")
     quantity = _int(request.POST.get("quantity"))
     if quantity is None:
         messages.error(request, "수량을 숫자로 입력하세요.")
@@ -310,7 +382,10 @@ def cart_line_delete(request, line_id: int):
         _messages(request, exc)
         return redirect("storefront:cart")
     cart_remember(request, checkout)
-    messages.success(request, f"'{line.variant.product.name}'을(를) 뺐습니다.")
+    if line.bundle_id is not None:  # the whole bundle left the cart
+        messages.success(request, f"꾸러미 '{line.bundle.name}'을(를) 뺐습니다.")
+    else:
+        messages.success(request, f"'{line.variant.product.name}'을(를) 뺐습니다.")
     return redirect("storefront:cart")
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from bundles.selectors import bundle_cards, bundle_search, published_bundles
 from shop import selectors
 from shop.catalog.models import Allergen, DietaryTag, TaxType
 from shop.selectors import ProductFilter, SortField
@@ -94,7 +95,7 @@ def _params(request, tree: selectors.CategoryTree, category=None) -> ListingPara
     return ListingParams(filters, sort, category.slug if category else "", min_price, max_price)
 
 
-def _listing(request, *, template: str, category_slug: str | None = None):
+def _listing(request, *, template: str, category_slug: str | None = None, extra=None):
     tree = selectors.category_tree()
     category = None
     if category_slug is not None:
@@ -153,6 +154,8 @@ def _listing(request, *, template: str, category_slug: str | None = None):
         "active_filters": active,
         "has_filters": bool(active),
     }
+    if extra is not None:  # e.g. the bundles matching a search
+        context.update(extra(f, ranked))
     return render(request, template, context)
 
 
@@ -170,14 +173,21 @@ def home(request):
             "sections": _sections(tree),
             "featured": featured,
             "newest": newest,
-            "bundles": [],  # the snack-bundle slot (filled by the bundles app)
+            "bundles": bundle_cards(published_bundles(limit=4)),  # the snack-bundle slot
             "vendors": list(vendor_list()[:8]),
         },
     )
 
 
+def _bundle_results(filters: ProductFilter, ranked: list[int] | None) -> dict:
+    """Published bundles matching the search (shown above the products)."""
+    if not filters.search:
+        return {}
+    return {"bundle_cards": bundle_cards(bundle_search(filters.search, product_ids=ranked or []))}
+
+
 def search(request):
-    return _listing(request, template="shop/storefront/product_list.html")
+    return _listing(request, template="bundles/search.html", extra=_bundle_results)
 
 
 def category_detail(request, slug: str):

@@ -1,0 +1,1 @@
+"""GraphQL API of bundles (``BundleQueries``/``BundleMutations`` in ``schema``)."""
