@@ -8,277 +8,688 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0002_search_index'),
-        ('vendors', '0002_seed_programs'),
+        ("shop", "0002_search_index"),
+        ("vendors", "0002_seed_programs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Checkout',
+            name="Checkout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_name', models.CharField(blank=True, max_length=100, verbose_name='받는 분')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='연락처')),
-                ('postcode', models.CharField(blank=True, max_length=5, verbose_name='우편번호')),
-                ('road_address', models.CharField(blank=True, max_length=300, verbose_name='도로명 주소')),
-                ('detail_address', models.CharField(blank=True, max_length=200, verbose_name='상세 주소')),
-                ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='토큰')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='이메일')),
-                ('channel', models.CharField(default='default-channel', max_length=40)),
-                ('delivery_method', models.CharField(blank=True, max_length=40, verbose_name='배송 방법')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checkouts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="받는 분"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="연락처")),
+                ("postcode", models.CharField(blank=True, max_length=5, verbose_name="우편번호")),
+                (
+                    "road_address",
+                    models.CharField(blank=True, max_length=300, verbose_name="도로명 주소"),
+                ),
+                (
+                    "detail_address",
+                    models.CharField(blank=True, max_length=200, verbose_name="상세 주소"),
+                ),
+                (
+                    "token",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="토큰"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="이메일")),
+                ("channel", models.CharField(default="default-channel", max_length=40)),
+                (
+                    "delivery_method",
+                    models.CharField(blank=True, max_length=40, verbose_name="배송 방법"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkouts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '장바구니',
-                'verbose_name_plural': '장바구니',
-                'ordering': ['-updated_at'],
+                "verbose_name": "장바구니",
+                "verbose_name_plural": "장바구니",
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_name', models.CharField(blank=True, max_length=100, verbose_name='받는 분')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='연락처')),
-                ('postcode', models.CharField(blank=True, max_length=5, verbose_name='우편번호')),
-                ('road_address', models.CharField(blank=True, max_length=300, verbose_name='도로명 주소')),
-                ('detail_address', models.CharField(blank=True, max_length=200, verbose_name='상세 주소')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='주문 번호')),
-                ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('checkout_token', models.UUIDField(blank=True, help_text='checkoutComplete 멱등성', null=True, unique=True, verbose_name='장바구니 토큰')),
-                ('email', models.EmailField(max_length=254, verbose_name='이메일')),
-                ('channel', models.CharField(default='default-channel', max_length=40)),
-                ('status', models.CharField(choices=[('unconfirmed', '결제 대기'), ('unfulfilled', '배송 준비'), ('partially_fulfilled', '일부 발송'), ('fulfilled', '발송 완료'), ('delivered', '배송 완료'), ('canceled', '취소')], default='unfulfilled', max_length=24, verbose_name='상태')),
-                ('charge_status', models.CharField(choices=[('none', '미결제'), ('partial', '일부 결제'), ('full', '결제 완료'), ('overcharged', '초과 결제'), ('refunded', '환불'), ('invoice', '후불(계산서)')], default='none', max_length=16, verbose_name='결제 상태')),
-                ('gateway', models.CharField(blank=True, max_length=40, verbose_name='결제 수단')),
-                ('subtotal', models.BigIntegerField(default=0, verbose_name='상품 합계')),
-                ('shipping_total', models.BigIntegerField(default=0, verbose_name='배송비 합계')),
-                ('discount_total', models.BigIntegerField(default=0, verbose_name='할인 합계')),
-                ('tax_total', models.BigIntegerField(default=0, verbose_name='부가세')),
-                ('total', models.BigIntegerField(default=0, verbose_name='총 결제 금액')),
-                ('total_charged', models.BigIntegerField(default=0, verbose_name='결제된 금액')),
-                ('total_refunded', models.BigIntegerField(default=0, verbose_name='환불된 금액')),
-                ('agency_ref', models.CharField(blank=True, max_length=100, verbose_name='기관 참조')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='주문 일시')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="받는 분"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="연락처")),
+                ("postcode", models.CharField(blank=True, max_length=5, verbose_name="우편번호")),
+                (
+                    "road_address",
+                    models.CharField(blank=True, max_length=300, verbose_name="도로명 주소"),
+                ),
+                (
+                    "detail_address",
+                    models.CharField(blank=True, max_length=200, verbose_name="상세 주소"),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="주문 번호")),
+                ("token", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "checkout_token",
+                    models.UUIDField(
+                        blank=True,
+                        help_text="checkoutComplete 멱등성",
+                        null=True,
+                        unique=True,
+                        verbose_name="장바구니 토큰",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="이메일")),
+                ("channel", models.CharField(default="default-channel", max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unconfirmed", "결제 대기"),
+                            ("unfulfilled", "배송 준비"),
+                            ("partially_fulfilled", "일부 발송"),
+                            ("fulfilled", "발송 완료"),
+                            ("delivered", "배송 완료"),
+                            ("canceled", "취소"),
+                        ],
+                        default="unfulfilled",
+                        max_length=24,
+                        verbose_name="상태",
+                    ),
+                ),
+                (
+                    "charge_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "미결제"),
+                            ("partial", "일부 결제"),
+                            ("full", "결제 완료"),
+                            ("overcharged", "초과 결제"),
+                            ("refunded", "환불"),
+                            ("invoice", "후불(계산서)"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="결제 상태",
+                    ),
+                ),
+                ("gateway", models.CharField(blank=True, max_length=40, verbose_name="결제 수단")),
+                ("subtotal", models.BigIntegerField(default=0, verbose_name="상품 합계")),
+                ("shipping_total", models.BigIntegerField(default=0, verbose_name="배송비 합계")),
+                ("discount_total", models.BigIntegerField(default=0, verbose_name="할인 합계")),
+                ("tax_total", models.BigIntegerField(default=0, verbose_name="부가세")),
+                ("total", models.BigIntegerField(default=0, verbose_name="총 결제 금액")),
+                ("total_charged", models.BigIntegerField(default=0, verbose_name="결제된 금액")),
+                ("total_refunded", models.BigIntegerField(default=0, verbose_name="환불된 금액")),
+                (
+                    "agency_ref",
+                    models.CharField(blank=True, max_length=100, verbose_name="기관 참조"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="주문 일시"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="orders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '주문',
-                'verbose_name_plural': '주문',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "주문",
+                "verbose_name_plural": "주문",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Transaction',
+            name="Transaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('gateway', models.CharField(max_length=40, verbose_name='결제 수단')),
-                ('psp_reference', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='PG 참조')),
-                ('status', models.CharField(choices=[('pending', '대기'), ('action_required', '추가 인증 필요'), ('charged', '결제 완료'), ('failed', '실패'), ('canceled', '취소'), ('invoiced', '계산서 발행(후불)')], default='pending', max_length=20, verbose_name='상태')),
-                ('currency', models.CharField(default='KRW', max_length=3)),
-                ('amount', models.BigIntegerField(verbose_name='요청 금액')),
-                ('charged', models.BigIntegerField(default=0, verbose_name='결제된 금액')),
-                ('refunded', models.BigIntegerField(default=0, verbose_name='환불된 금액')),
-                ('idempotency_key', models.CharField(max_length=100, unique=True)),
-                ('client_data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('checkout', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transactions', to='shop.checkout')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transactions', to='shop.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("gateway", models.CharField(max_length=40, verbose_name="결제 수단")),
+                (
+                    "psp_reference",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=255, verbose_name="PG 참조"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "대기"),
+                            ("action_required", "추가 인증 필요"),
+                            ("charged", "결제 완료"),
+                            ("failed", "실패"),
+                            ("canceled", "취소"),
+                            ("invoiced", "계산서 발행(후불)"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("currency", models.CharField(default="KRW", max_length=3)),
+                ("amount", models.BigIntegerField(verbose_name="요청 금액")),
+                ("charged", models.BigIntegerField(default=0, verbose_name="결제된 금액")),
+                ("refunded", models.BigIntegerField(default=0, verbose_name="환불된 금액")),
+                ("idempotency_key", models.CharField(max_length=100, unique=True)),
+                ("client_data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "checkout",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transactions",
+                        to="shop.checkout",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transactions",
+                        to="shop.order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '결제',
-                'verbose_name_plural': '결제',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "결제",
+                "verbose_name_plural": "결제",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TransactionEvent',
+            name="TransactionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=40)),
-                ('amount', models.BigIntegerField(default=0)),
-                ('psp_reference', models.CharField(blank=True, max_length=255)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='shop.transaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("type", models.CharField(max_length=40)),
+                ("amount", models.BigIntegerField(default=0)),
+                ("psp_reference", models.CharField(blank=True, max_length=255)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="shop.transaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VendorOrder',
+            name="VendorOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='판매처 주문 번호')),
-                ('status', models.CharField(choices=[('unfulfilled', '배송 준비'), ('shipped', '발송'), ('delivered', '배송 완료'), ('canceled', '취소')], default='unfulfilled', max_length=16, verbose_name='상태')),
-                ('subtotal', models.BigIntegerField(default=0, verbose_name='상품 합계')),
-                ('shipping_fee', models.BigIntegerField(default=0, verbose_name='배송비')),
-                ('discount', models.BigIntegerField(default=0, verbose_name='할인')),
-                ('tax', models.BigIntegerField(default=0, verbose_name='부가세')),
-                ('total', models.BigIntegerField(default=0, verbose_name='합계')),
-                ('refunded', models.BigIntegerField(default=0, verbose_name='환불 금액')),
-                ('carrier', models.CharField(blank=True, max_length=50, verbose_name='택배사')),
-                ('tracking_number', models.CharField(blank=True, max_length=50, verbose_name='운송장 번호')),
-                ('shipped_at', models.DateTimeField(blank=True, null=True, verbose_name='발송 일시')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='배송 완료 일시')),
-                ('canceled_at', models.DateTimeField(blank=True, null=True, verbose_name='취소 일시')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vendor_orders', to='shop.order')),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vendor_orders', to='vendors.vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=24, unique=True, verbose_name="판매처 주문 번호"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unfulfilled", "배송 준비"),
+                            ("shipped", "발송"),
+                            ("delivered", "배송 완료"),
+                            ("canceled", "취소"),
+                        ],
+                        default="unfulfilled",
+                        max_length=16,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("subtotal", models.BigIntegerField(default=0, verbose_name="상품 합계")),
+                ("shipping_fee", models.BigIntegerField(default=0, verbose_name="배송비")),
+                ("discount", models.BigIntegerField(default=0, verbose_name="할인")),
+                ("tax", models.BigIntegerField(default=0, verbose_name="부가세")),
+                ("total", models.BigIntegerField(default=0, verbose_name="합계")),
+                ("refunded", models.BigIntegerField(default=0, verbose_name="환불 금액")),
+                ("carrier", models.CharField(blank=True, max_length=50, verbose_name="택배사")),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="운송장 번호"),
+                ),
+                (
+                    "shipped_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="발송 일시"),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="배송 완료 일시"),
+                ),
+                (
+                    "canceled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="취소 일시"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vendor_orders",
+                        to="shop.order",
+                    ),
+                ),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vendor_orders",
+                        to="vendors.vendor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '판매처 주문',
-                'verbose_name_plural': '판매처 주문',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "판매처 주문",
+                "verbose_name_plural": "판매처 주문",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnRequest',
+            name="ReturnRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='사유')),
-                ('lines', models.JSONField(default=list, help_text='[{line_id, quantity}]', verbose_name='반품 상품')),
-                ('status', models.CharField(choices=[('requested', '요청'), ('accepted', '승인'), ('rejected', '거절')], default='requested', max_length=12, verbose_name='상태')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('vendor_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='return_requests', to='shop.vendororder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="사유")),
+                (
+                    "lines",
+                    models.JSONField(
+                        default=list, help_text="[{line_id, quantity}]", verbose_name="반품 상품"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "요청"), ("accepted", "승인"), ("rejected", "거절")],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "vendor_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="return_requests",
+                        to="shop.vendororder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '청약철회 요청',
-                'verbose_name_plural': '청약철회 요청',
-                'ordering': ['-created_at'],
+                "verbose_name": "청약철회 요청",
+                "verbose_name_plural": "청약철회 요청",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(verbose_name='환불 금액')),
-                ('reason', models.TextField(blank=True, verbose_name='사유')),
-                ('psp_reference', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='환불 일시')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transaction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='shop.transaction')),
-                ('vendor_order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='shop.vendororder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.BigIntegerField(verbose_name="환불 금액")),
+                ("reason", models.TextField(blank=True, verbose_name="사유")),
+                ("psp_reference", models.CharField(blank=True, max_length=255)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="환불 일시"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="shop.transaction",
+                    ),
+                ),
+                (
+                    "vendor_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="shop.vendororder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '환불',
-                'verbose_name_plural': '환불',
-                'ordering': ['-created_at'],
+                "verbose_name": "환불",
+                "verbose_name_plural": "환불",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product_name', models.CharField(max_length=200, verbose_name='상품명')),
-                ('variant_name', models.CharField(blank=True, max_length=100, verbose_name='옵션명')),
-                ('sku', models.CharField(max_length=64, verbose_name='SKU')),
-                ('tax_type', models.CharField(choices=[('taxable', '과세'), ('exempt', '면세'), ('zero_rated', '영세')], max_length=12, verbose_name='과세 유형')),
-                ('unit_price', models.BigIntegerField(verbose_name='단가(부가세 포함)')),
-                ('quantity', models.PositiveIntegerField(verbose_name='수량')),
-                ('discount', models.BigIntegerField(default=0, verbose_name='할인')),
-                ('total', models.BigIntegerField(verbose_name='합계(부가세 포함)')),
-                ('supply', models.BigIntegerField(verbose_name='공급가액')),
-                ('tax', models.BigIntegerField(verbose_name='세액')),
-                ('quantity_refunded', models.PositiveIntegerField(default=0, verbose_name='환불 수량')),
-                ('refunded', models.BigIntegerField(default=0, verbose_name='환불 금액')),
-                ('variant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order_lines', to='shop.productvariant')),
-                ('vendor_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.vendororder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("product_name", models.CharField(max_length=200, verbose_name="상품명")),
+                (
+                    "variant_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="옵션명"),
+                ),
+                ("sku", models.CharField(max_length=64, verbose_name="SKU")),
+                (
+                    "tax_type",
+                    models.CharField(
+                        choices=[("taxable", "과세"), ("exempt", "면세"), ("zero_rated", "영세")],
+                        max_length=12,
+                        verbose_name="과세 유형",
+                    ),
+                ),
+                ("unit_price", models.BigIntegerField(verbose_name="단가(부가세 포함)")),
+                ("quantity", models.PositiveIntegerField(verbose_name="수량")),
+                ("discount", models.BigIntegerField(default=0, verbose_name="할인")),
+                ("total", models.BigIntegerField(verbose_name="합계(부가세 포함)")),
+                ("supply", models.BigIntegerField(verbose_name="공급가액")),
+                ("tax", models.BigIntegerField(verbose_name="세액")),
+                (
+                    "quantity_refunded",
+                    models.PositiveIntegerField(default=0, verbose_name="환불 수량"),
+                ),
+                ("refunded", models.BigIntegerField(default=0, verbose_name="환불 금액")),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="order_lines",
+                        to="shop.productvariant",
+                    ),
+                ),
+                (
+                    "vendor_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shop.vendororder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '주문 상품',
-                'verbose_name_plural': '주문 상품',
-                'ordering': ['id'],
+                "verbose_name": "주문 상품",
+                "verbose_name_plural": "주문 상품",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=40)),
-                ('message', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='shop.order')),
-                ('vendor_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='shop.vendororder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("type", models.CharField(max_length=40)),
+                ("message", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="shop.order",
+                    ),
+                ),
+                (
+                    "vendor_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="shop.vendororder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '주문 이력',
-                'verbose_name_plural': '주문 이력',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "주문 이력",
+                "verbose_name_plural": "주문 이력",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=20)),
-                ('event_id', models.CharField(max_length=255)),
-                ('type', models.CharField(max_length=100)),
-                ('payload', models.JSONField(default=dict)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=20)),
+                ("event_id", models.CharField(max_length=255)),
+                ("type", models.CharField(max_length=100)),
+                ("payload", models.JSONField(default=dict)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('provider', 'event_id'), name='uniq_webhook_event')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("provider", "event_id"), name="uniq_webhook_event"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CheckoutLine',
+            name="CheckoutLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='수량')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('checkout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shop.checkout')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkout_lines', to='shop.productvariant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="수량")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "checkout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shop.checkout",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkout_lines",
+                        to="shop.productvariant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '장바구니 상품',
-                'verbose_name_plural': '장바구니 상품',
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('checkout', 'variant'), name='uniq_checkout_variant')],
+                "verbose_name": "장바구니 상품",
+                "verbose_name_plural": "장바구니 상품",
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("checkout", "variant"), name="uniq_checkout_variant"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SettlementStatement',
+            name="SettlementStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(verbose_name='기간 시작')),
-                ('period_end', models.DateField(verbose_name='기간 종료')),
-                ('gross_sales', models.BigIntegerField(default=0, verbose_name='총 판매액')),
-                ('shipping', models.BigIntegerField(default=0, verbose_name='배송비')),
-                ('refunds', models.BigIntegerField(default=0, verbose_name='환불액')),
-                ('commission_rate', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=5, verbose_name='수수료율')),
-                ('commission', models.BigIntegerField(default=0, verbose_name='수수료')),
-                ('payout', models.BigIntegerField(default=0, verbose_name='지급액')),
-                ('order_count', models.PositiveIntegerField(default=0, verbose_name='주문 수')),
-                ('generated_at', models.DateTimeField(auto_now=True, verbose_name='생성 일시')),
-                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='vendors.vendor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="기간 시작")),
+                ("period_end", models.DateField(verbose_name="기간 종료")),
+                ("gross_sales", models.BigIntegerField(default=0, verbose_name="총 판매액")),
+                ("shipping", models.BigIntegerField(default=0, verbose_name="배송비")),
+                ("refunds", models.BigIntegerField(default=0, verbose_name="환불액")),
+                (
+                    "commission_rate",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        verbose_name="수수료율",
+                    ),
+                ),
+                ("commission", models.BigIntegerField(default=0, verbose_name="수수료")),
+                ("payout", models.BigIntegerField(default=0, verbose_name="지급액")),
+                ("order_count", models.PositiveIntegerField(default=0, verbose_name="주문 수")),
+                ("generated_at", models.DateTimeField(auto_now=True, verbose_name="생성 일시")),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="vendors.vendor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '정산서',
-                'verbose_name_plural': '정산서',
-                'ordering': ['-period_start', 'vendor_id'],
-                'constraints': [models.UniqueConstraint(fields=('vendor', 'period_start', 'period_end'), name='uniq_settlement_period')],
+                "verbose_name": "정산서",
+                "verbose_name_plural": "정산서",
+                "ordering": ["-period_start", "vendor_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("vendor", "period_start", "period_end"),
+                        name="uniq_settlement_period",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='vendororder',
-            index=models.Index(fields=['vendor', 'created_at'], name='shop_vendor_vendor__513076_idx'),
+            model_name="vendororder",
+            index=models.Index(
+                fields=["vendor", "created_at"], name="shop_vendor_vendor__513076_idx"
+            ),
         ),
     ]

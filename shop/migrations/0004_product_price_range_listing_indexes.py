@@ -15,38 +15,60 @@ def backfill_price_range(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shop', '0003_checkout_orders_payments'),
-        ('vendors', '0002_seed_programs'),
+        ("shop", "0003_checkout_orders_payments"),
+        ("vendors", "0002_seed_programs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='max_price',
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='최고가'),
+            model_name="product",
+            name="max_price",
+            field=models.PositiveIntegerField(
+                blank=True, editable=False, null=True, verbose_name="최고가"
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='min_price',
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='최저가'),
+            model_name="product",
+            name="min_price",
+            field=models.PositiveIntegerField(
+                blank=True, editable=False, null=True, verbose_name="최저가"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(models.OrderBy(models.F('is_featured'), descending=True), models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('is_published', True)), name='product_pub_featured_idx'),
+            model_name="product",
+            index=models.Index(
+                models.OrderBy(models.F("is_featured"), descending=True),
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("is_published", True)),
+                name="product_pub_featured_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('is_published', True)), name='product_pub_newest_idx'),
+            model_name="product",
+            index=models.Index(
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("is_published", True)),
+                name="product_pub_newest_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['name', 'id'], name='product_pub_name_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("is_published", True)),
+                fields=["name", "id"],
+                name="product_pub_name_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['min_price', 'id'], name='product_pub_price_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("is_published", True)),
+                fields=["min_price", "id"],
+                name="product_pub_price_idx",
+            ),
         ),
         migrations.RunPython(backfill_price_range, migrations.RunPython.noop),
     ]

@@ -5,48 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bundles', '0001_initial'),
-        ('shop', '0004_product_price_range_listing_indexes'),
+        ("bundles", "0001_initial"),
+        ("shop", "0004_product_price_range_listing_indexes"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='checkoutline',
-            name='uniq_checkout_variant',
+            model_name="checkoutline",
+            name="uniq_checkout_variant",
         ),
         migrations.AddField(
-            model_name='checkoutline',
-            name='bundle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bundles.bundle'),
+            model_name="checkoutline",
+            name="bundle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="bundles.bundle",
+            ),
         ),
         migrations.AddField(
-            model_name='checkoutline',
-            name='bundle_quantity',
-            field=models.PositiveIntegerField(default=0, verbose_name='꾸러미 수'),
+            model_name="checkoutline",
+            name="bundle_quantity",
+            field=models.PositiveIntegerField(default=0, verbose_name="꾸러미 수"),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='bundle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='bundles.bundle'),
+            model_name="orderline",
+            name="bundle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="bundles.bundle",
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='bundle_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='꾸러미명'),
+            model_name="orderline",
+            name="bundle_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="꾸러미명"),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='bundle_quantity',
-            field=models.PositiveIntegerField(default=0, verbose_name='꾸러미 수'),
+            model_name="orderline",
+            name="bundle_quantity",
+            field=models.PositiveIntegerField(default=0, verbose_name="꾸러미 수"),
         ),
         migrations.AddConstraint(
-            model_name='checkoutline',
-            constraint=models.UniqueConstraint(condition=models.Q(('bundle__isnull', True)), fields=('checkout', 'variant'), name='uniq_checkout_variant'),
+            model_name="checkoutline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("bundle__isnull", True)),
+                fields=("checkout", "variant"),
+                name="uniq_checkout_variant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checkoutline',
-            constraint=models.UniqueConstraint(condition=models.Q(('bundle__isnull', False)), fields=('checkout', 'variant', 'bundle'), name='uniq_checkout_bundle_variant'),
+            model_name="checkoutline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("bundle__isnull", False)),
+                fields=("checkout", "variant", "bundle"),
+                name="uniq_checkout_bundle_variant",
+            ),
         ),
     ]
