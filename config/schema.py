@@ -6,18 +6,31 @@ from graphene import relay
 from accounts.graphql.schema import Mutations as AccountMutations
 from accounts.graphql.schema import Queries as AccountQueries
 from bundles.graphql.schema import BundleMutations, BundleQueries
+from purchasing.graphql.schema import PurchasingMutations, PurchasingQueries
 from shop.graphql.schema import Mutations as ShopMutations
 from shop.graphql.schema import Queries as ShopQueries
 from vendors.graphql.schema import Mutations as VendorMutations
 from vendors.graphql.schema import Queries as VendorQueries
 
 
-class Query(AccountQueries, VendorQueries, ShopQueries, BundleQueries, graphene.ObjectType):
+class Query(
+    AccountQueries,
+    VendorQueries,
+    ShopQueries,
+    BundleQueries,
+    PurchasingQueries,
+    graphene.ObjectType,
+):
     node = relay.Node.Field()
 
 
 class Mutation(
-    AccountMutations, VendorMutations, ShopMutations, BundleMutations, graphene.ObjectType
+    AccountMutations,
+    VendorMutations,
+    ShopMutations,
+    BundleMutations,
+    PurchasingMutations,
+    graphene.ObjectType,
 ):
     pass
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("vendor/", include("shop.dashboard.urls")),
     path("webhooks/", include("shop.payments.urls")),
     path("bundles/", include("bundles.urls")),
+    path("agency/", include("purchasing.urls")),
     path("", include("vendors.urls")),
     path("", include("shop.storefront.urls")),
 ]

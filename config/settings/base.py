@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "vendors",
     "shop",
     "bundles",
+    "purchasing",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bundles.tasks.bundles_run_subscriptions",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Procurement: expire lapsed quotes nightly; inspection/payment reminders every morning.
+    "purchasing-expire-quotes": {
+        "task": "purchasing.tasks.purchasing_expire_quotes",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "purchasing-reminders": {
+        "task": "purchasing.tasks.purchasing_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- GraphQL ------------------------------------------------------------------------------
@@ -221,6 +231,35 @@ SELLING_KINDS = env.list(
     ],
 )
 DEFAULT_COMMISSION_RATE = env("DEFAULT_COMMISSION_RATE", default="0.0800")
+
+# Public procurement (지방계약법 시행령 §25, §30; DOMAIN.md). Thresholds apply to the estimated
+# price excluding VAT; "up to" includes the limit. Read only by purchasing.rules.
+PROCUREMENT = {
+    # Any supplier: one quote up to this; two or more quotes up to the next; bidding above.
+    "GENERAL_SINGLE_QUOTE_LIMIT": env.int("PROCUREMENT_GENERAL_SINGLE_QUOTE_LIMIT", 20_000_000),
+    "GENERAL_PRIVATE_CONTRACT_LIMIT": env.int(
+        "PROCUREMENT_GENERAL_PRIVATE_CONTRACT_LIMIT", 50_000_000
+    ),
+    # Certified 사회적기업, 사회적협동조합, 자활기업, 마을기업 (not 예비사회적기업, 협동조합).
+    "PRIVILEGED_SINGLE_QUOTE_LIMIT": env.int(
+        "PROCUREMENT_PRIVILEGED_SINGLE_QUOTE_LIMIT", 50_000_000
+    ),
+    "PRIVILEGED_PRIVATE_CONTRACT_LIMIT": env.int(
+        "PROCUREMENT_PRIVILEGED_PRIVATE_CONTRACT_LIMIT", 100_000_000
+    ),
+    "PRIVILEGED_KINDS": [
+        "social_enterprise",
+        "social_coop",
+        "self_sufficiency",
+        "village_enterprise",
+    ],
+    # A written contract may be skipped up to this (local government rules).
+    "CONTRACT_DOCUMENT_EXEMPT_LIMIT": 50_000_000,
+    # Inspection within 14 days of the completion notice; payment within 5 days of the claim.
+    "INSPECTION_DAYS": 14,
+    "PAYMENT_DAYS": 5,
+    "REMINDER_DAYS_BEFORE": 2,
+}
 # Delivery surcharges by 5-digit postcode (ranges, inclusive). Jeju is 63000–63644; the remote
 # islands (도서산간) list follows the couriers' published ranges (Ongjin, Ulleung, Shinan…).
 SHIPPING_JEJU_POSTCODES = [("63000", "63644")]

@@ -2,6 +2,7 @@
 
 from django.urls import path, register_converter
 
+from purchasing import vendor_urls
 from shop.dashboard import orders, settlement_urls, views
 
 
@@ -87,3 +88,4 @@ urlpatterns = [
 ]
 
 urlpatterns += settlement_urls.urlpatterns
+urlpatterns += vendor_urls.urlpatterns

@@ -402,14 +402,29 @@ def transaction_process(
 
 
 @db_transaction.atomic
+def _may_record_transfer(actor, order: Order) -> bool:
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.is_staff:
+        return True
+    vendor_ids = set(order.vendor_orders.values_list("vendor_id", flat=True))
+    own = set(
+        actor.vendor_roles.filter(vendor_id__in=vendor_ids).values_list("vendor_id", flat=True)
+    )
+    return bool(vendor_ids) and own == vendor_ids
+
+
 def invoice_payment_record(*, order: Order, amount: int, actor, reference: str) -> Transaction:
-    """Staff record an agency's bank transfer for an order placed on invoice.
+    """Centre staff, or the staff of every vendor paid by the order, record an agency's bank
+    transfer for an order placed on invoice.
 
     The invoice transaction is charged by ``amount`` (fully charged once it reaches the
     invoiced amount); more than is still due is refused.
     """
-    if actor is None or not actor.is_staff:
-        raise DomainError("PERMISSION_DENIED", "센터 직원만 입금을 기록할 수 있습니다.")
+    if not _may_record_transfer(actor, order):
+        raise DomainError(
+            "PERMISSION_DENIED", "센터 직원이나 해당 판매처 담당자만 입금을 기록할 수 있습니다."
+        )
     value = _validate_amount(amount)
     order = Order.objects.select_for_update().get(pk=order.pk)
     tx = (

@@ -24,7 +24,12 @@ from shop.payments import errors
 from shop.payments.gateways.base import GatewayResult, PaymentGateway, RefundResult
 from shop.payments.models import Transaction, TransactionStatus
 
-PAYMENT_TERMS = "검수 완료 후 계산서 청구일로부터 5일 이내 계좌이체"
+
+def payment_terms() -> str:
+    from purchasing.rules import procurement_settings
+
+    days = procurement_settings()["PAYMENT_DAYS"]
+    return f"검수 완료 후 계산서 청구일로부터 {days}일 이내 계좌이체"
 
 
 class InvoiceGateway(PaymentGateway):
@@ -47,13 +52,13 @@ class InvoiceGateway(PaymentGateway):
             )
 
     def config(self, *, amount: int, data: dict[str, Any]) -> dict[str, Any]:
-        return {"paymentTerms": PAYMENT_TERMS}
+        return {"paymentTerms": payment_terms()}
 
     def initialize(self, transaction: Transaction, data: dict[str, Any]) -> GatewayResult:
         return GatewayResult(
             status=TransactionStatus.INVOICED,
             psp_reference=f"INV-{transaction.token.hex[:12].upper()}",
-            client_data={"paymentTerms": PAYMENT_TERMS},
+            client_data={"paymentTerms": payment_terms()},
             message="계산서 후불: 검수 후 계좌이체로 결제합니다.",
             charged=0,
         )
