@@ -56,9 +56,11 @@ beat: $(STAMP) ## Run Celery beat (periodic tasks) on CELERY_BROKER_URL
 
 bench: $(STAMP) ## Measure against DESIGN.md's targets on var/bench.sqlite3 (seeds 100k products once)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/bundle_builder_bench.py
 
 bench-pg: $(STAMP) ## The same on PostgreSQL: database nuri_bench on 127.0.0.1:5432 (created if missing)
 	BENCH_DB=postgres $(PY) bench/run.py $(BENCH_ARGS)
+	BENCH_DB=postgres $(PY) bench/bundle_builder_bench.py
 
 bench-checkout: $(STAMP) ## Checkout flow p50/p95 and checkouts/s on PostgreSQL (nuri_bench_checkout)
 	$(PY) bench/checkout_bench.py $(BENCH_ARGS)

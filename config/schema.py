@@ -5,6 +5,7 @@ from graphene import relay
 
 from accounts.graphql.schema import Mutations as AccountMutations
 from accounts.graphql.schema import Queries as AccountQueries
+from bundles.builder_graphql import BuilderMutations, BuilderQueries
 from bundles.graphql.schema import BundleMutations, BundleQueries
 from purchasing.graphql.schema import PurchasingMutations, PurchasingQueries
 from shop.graphql.schema import Mutations as ShopMutations
@@ -18,6 +19,7 @@ class Query(
     VendorQueries,
     ShopQueries,
     BundleQueries,
+    BuilderQueries,
     PurchasingQueries,
     graphene.ObjectType,
 ):
@@ -29,6 +31,7 @@ class Mutation(
     VendorMutations,
     ShopMutations,
     BundleMutations,
+    BuilderMutations,
     PurchasingMutations,
     graphene.ObjectType,
 ):

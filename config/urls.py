@@ -13,6 +13,7 @@ urlpatterns = [
     path("graphql/", NuriGraphQLView.as_view(graphiql=settings.DEBUG), name="graphql"),
     path("vendor/", include("shop.dashboard.urls")),
     path("webhooks/", include("shop.payments.urls")),
+    path("bundles/builder/", include("bundles.builder_urls")),
     path("bundles/", include("bundles.urls")),
     path("agency/", include("purchasing.urls")),
     path("", include("vendors.urls")),

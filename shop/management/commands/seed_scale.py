@@ -136,11 +136,12 @@ class VendorRow:
 
 
 def make_brn(index: int, org_type: str) -> str:
-    """A valid 사업자등록번호, unique per ``index`` (office codes 800-999)."""
-    office = 800 + index // 10_000
+    """A valid 사업자등록번호, unique per ``index`` (office codes 800-999; serial 0001-9999,
+    since a serial of 0000 is not a valid number)."""
+    office = 800 + index // 9_999
     if office > 999:
-        raise CommandError("seed_scale supports up to 2,000,000 organizations.")
-    first9 = f"{office:03d}{BRN_TYPE_CODE[org_type]}{index % 10_000:04d}"
+        raise CommandError("seed_scale supports up to 1,999,800 organizations.")
+    first9 = f"{office:03d}{BRN_TYPE_CODE[org_type]}{index % 9_999 + 1:04d}"
     return first9 + str(brn_check_digit(first9))
 
 
