@@ -6,6 +6,10 @@ Keys are msgids with runs of whitespace collapsed to one space (see
 """
 
 EN = {
+    "계약 금액": "Contract amount",
+    "미지급액 전액 입금 기록 (계좌이체 확인)": (
+        "Record the full outstanding amount as paid (bank transfer confirmed)"
+    ),
     # --- core: site header, navigation, language switch -------------------------------
     "누리": "Nuri",
     "서울 사회적경제 장터": "Seoul social economy marketplace",
