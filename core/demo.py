@@ -84,6 +84,7 @@ DEMO_ACCOUNTS = [
     (ADMIN_EMAIL, ADMIN_PASSWORD, "센터 직원 (관리자 /admin/)"),
     (OWNER_EMAIL, DEMO_PASSWORD, "입점 기업 대표 관리자"),
     (APPLICANT_EMAIL, DEMO_PASSWORD, "입점 신청자 (심사 대기)"),
+    ("buyer@nuri.local", DEMO_PASSWORD, "공공기관 구매 담당자 (/agency/)"),
 ]
 
 # The owner's organization (a bakery: 쌀과자, 쿠키) and the applicant's (a tofu workshop).
@@ -908,9 +909,100 @@ def _demo_load(*, small: bool, images: bool, reindex: bool | None, on, log: Log)
     )
     log("products")
 
+    bundles = demo_bundles(actor=users["admin"])
+    summary.add("다과꾸러미 bundles", f"{bundles}개 생성", created=bundles)
+    buyer = demo_agency(actor=users["admin"])
+    summary.add(
+        "공공기관 agency",
+        "구매 담당자 buyer@nuri.local 생성" if buyer else "있음",
+        created=int(buyer),
+    )
+    log("bundles, agency")
+
     summary.add(
         "검색 색인 search",
         demo_reindex(force=products > 0 if reindex is None else reindex),
     )
     summary.seconds = time.monotonic() - started
     return summary
+
+
+DEMO_BUNDLES = [
+    # (slug, name, occasion, serves, food units, drink units, discount %)
+    ("demo-meeting-20", "회의용 다과꾸러미 (20인)", "meeting", 20, 20, 20, 5),
+    ("demo-office-snack", "사무실 간식 꾸러미 (10인)", "office_snack", 10, 10, 10, 0),
+]
+
+
+def demo_bundles(*, actor) -> int:
+    """Two published bundles mixing several vendors' snacks and drinks (through the service)."""
+    from bundles.models import Bundle
+    from bundles.services import bundle_create
+    from shop.catalog.models import ProductVariant
+
+    created = 0
+    for slug, name, occasion, serves, food_units, drink_units, discount in DEMO_BUNDLES:
+        if Bundle.objects.filter(slug=slug).exists():
+            continue
+        picks, vendors = [], set()
+        for kind, units in (("food", food_units), ("drink", drink_units)):
+            variants = (
+                ProductVariant.objects.filter(
+                    product__kind=kind,
+                    product__is_published=True,
+                    stock__quantity__gte=units + 20,
+                    price__lte=6000,
+                )
+                .select_related("product")
+                .order_by("product__vendor_id", "price", "id")
+            )
+            for variant in variants:
+                if variant.product.vendor_id in vendors or len(picks) >= 4:
+                    continue
+                per = max(1, variant.servings)
+                picks.append((variant, max(1, -(-units // 2 // per))))
+                vendors.add(variant.product.vendor_id)
+                if sum(1 for v, _ in picks if v.product.kind == kind) >= 2:
+                    break
+        if len(vendors) < 2:
+            continue
+        try:
+            bundle_create(
+                actor=actor,
+                name=name,
+                occasion=occasion,
+                serves=serves,
+                slug=slug,
+                description=f"{len(vendors)}곳의 사회적경제 기업 상품으로 구성한 {name}입니다.",
+                components=picks,
+                price_rule="sum_discount" if discount else "sum",
+                discount_percent=discount,
+                is_published=True,
+            )
+            created += 1
+        except DomainError:
+            continue
+    return created
+
+
+def demo_agency(*, actor) -> bool:
+    """A Seoul agency with an approved buyer ``buyer@nuri.local`` (idempotent)."""
+    from purchasing.models import Agency, Buyer
+    from purchasing.services import buyer_approve, buyer_register
+
+    agency, _ = Agency.objects.get_or_create(
+        code="6110000",
+        defaults={
+            "name": "서울특별시 사회적경제담당관",
+            "kind": "local_government",
+            "district": "11140",
+            "address": "서울특별시 중구 세종대로 110",
+            "phone": "02-2133-5492",
+        },
+    )
+    user, _ = _user("buyer@nuri.local", password=DEMO_PASSWORD, name="김구매")
+    if Buyer.objects.filter(user=user).exists():
+        return False
+    buyer = buyer_register(user=user, agency=agency, department_name="사회적경제과")
+    buyer_approve(buyer=buyer, actor=actor)
+    return True
