@@ -94,6 +94,14 @@ class DepartmentType(DjangoObjectType):
         interfaces = (relay.Node,)
         fields = ("id", "name", "code")
 
+    @classmethod
+    def get_node(cls, info, id):
+        """``node(id)``: a department of an agency the viewer sees (as ``agencies``)."""
+        department = Department.objects.filter(pk=id).first()
+        if department is None or not sees_agency(info, department.agency_id):
+            return None
+        return department
+
 
 class PlanTargetType(graphene.ObjectType):
     category_code = graphene.String(required=True)
@@ -181,6 +189,14 @@ class QuoteRequestItemType(DjangoObjectType):
         name = "QuoteRequestItem"
         interfaces = (relay.Node,)
         fields = ("id", "name", "spec", "unit", "quantity", "note")
+
+    @classmethod
+    def get_node(cls, info, id):
+        """``node(id)``: an item of a request the viewer sees (``quoteRequest``'s rule)."""
+        from purchasing.selectors import visible_quote_requests
+
+        visible = visible_quote_requests(viewer(info)).values("pk")
+        return QuoteRequestItem.objects.filter(pk=id, request__in=visible).first()
 
     def resolve_variant(self, info):
         return self.variant

@@ -239,6 +239,15 @@ def resolve_transaction(id: str | None, token: str | None) -> Transaction:
     return tx
 
 
+def transaction_visible_to(tx: Transaction, user) -> bool:
+    """Checkout's rule for a transaction: a guest's is reached by its secret token; an
+    account's by that account and centre staff only."""
+    owner_id = (tx.order.user_id if tx.order_id else None) or (
+        tx.checkout.user_id if tx.checkout_id else None
+    )
+    return owner_id is None or (user is not None and (user.is_staff or user.pk == owner_id))
+
+
 def _data(value, field: str) -> dict:
     if value is None:
         return {}
@@ -393,6 +402,8 @@ class TransactionProcess(TransactionPayloadMixin, BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id=None, token=None, data=None):
         tx = resolve_transaction(id, str(token) if token else None)
+        if not transaction_visible_to(tx, current_user(info)):
+            raise DomainError("PERMISSION_DENIED", "이 결제를 할 권한이 없습니다.", "id")
         tx = services.transaction_process(
             transaction=tx, data=_data(data, "data"), actor=current_user(info)
         )
@@ -416,13 +427,7 @@ class PaymentQueries(graphene.ObjectType):
             tx = resolve_transaction(id, None)
         except DomainError:
             return None
-        owner_id = (tx.order.user_id if tx.order_id else None) or (
-            tx.checkout.user_id if tx.checkout_id else None
-        )
-        user = current_user(info)
-        if owner_id is None or (user is not None and (user.is_staff or user.pk == owner_id)):
-            return tx
-        return None
+        return tx if transaction_visible_to(tx, current_user(info)) else None
 
 
 class PaymentMutations(graphene.ObjectType):

@@ -142,6 +142,15 @@ class ParticipationType(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "cycle", "organization", "amount_granted")
 
+    @classmethod
+    def get_node(cls, info, id):
+        """``node(id)``: as ``participations``, APPLIED and DROPPED records for staff only."""
+        qs = Participation.objects.filter(pk=id)
+        user = getattr(info.context, "user", None)
+        if user is None or not user.is_staff:
+            qs = qs.filter(status__in=PUBLIC_STATUSES)
+        return qs.first()
+
     def resolve_status(self, info):
         return self.status
 
