@@ -65,4 +65,13 @@ bench-pg: $(STAMP) ## The same on PostgreSQL: database nuri_bench on 127.0.0.1:5
 bench-checkout: $(STAMP) ## Checkout flow p50/p95 and checkouts/s on PostgreSQL (nuri_bench_checkout)
 	$(PY) bench/checkout_bench.py $(BENCH_ARGS)
 
-.PHONY: help venv run test lint format messages schema worker beat bench bench-pg bench-checkout
+LOAD_STAMP := $(VENV)/.load-installed
+
+$(LOAD_STAMP): $(STAMP) requirements-load.txt
+	$(PY) -m pip install --quiet -r requirements-load.txt
+	@touch $(LOAD_STAMP)
+
+load: $(LOAD_STAMP) ## Load test: locust headless against gunicorn on PostgreSQL with the 100k catalog
+	$(PY) bench/load/run_load.py
+
+.PHONY: help venv run test lint format messages schema worker beat bench bench-pg bench-checkout load

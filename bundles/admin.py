@@ -16,8 +16,10 @@ from bundles import subscriptions
 from bundles.models import Bundle, BundleComponent, Subscription, SubscriptionRun
 from bundles.pricing import bundle_availability, bundle_price, bundle_vendor_shares
 from bundles.selectors import components_prefetch
+from bundles.services import BUNDLE_IMAGE_KINDS
 from core.errors import DomainError, DomainErrors, as_error_list
 from core.money import format_krw
+from core.uploads import UploadCheckedAdminMixin
 
 
 class BundleComponentInline(admin.TabularInline):
@@ -29,7 +31,8 @@ class BundleComponentInline(admin.TabularInline):
 
 
 @admin.register(Bundle)
-class BundleAdmin(admin.ModelAdmin):
+class BundleAdmin(UploadCheckedAdminMixin, admin.ModelAdmin):
+    upload_fields = {"image": (BUNDLE_IMAGE_KINDS, "이미지")}
     list_display = (
         "name",
         "occasion",

@@ -80,12 +80,12 @@ class BundleProposalLineInput(graphene.InputObjectType):
 
 
 class BundleProposalInput(graphene.InputObjectType):
-    request = graphene.Field(BundleBuildInput, required=True, description="The original ask.")
+    request = graphene.InputField(BundleBuildInput, required=True, description="The original ask.")
     lines = graphene.List(graphene.NonNull(BundleProposalLineInput), required=True)
 
 
 class BundleProposalSaveInput(graphene.InputObjectType):
-    request = graphene.Field(BundleBuildInput, required=True)
+    request = graphene.InputField(BundleBuildInput, required=True)
     lines = graphene.List(graphene.NonNull(BundleProposalLineInput), required=True)
     name = graphene.String(description="Name of the bundle (default: 회의 다과 30인분).")
     description = graphene.String()

@@ -27,6 +27,9 @@ BUNDLE_CODES = [
     INVALID_STATUS,
     INVALID_SHIPPING_ADDRESS,
     GATEWAY_NOT_AVAILABLE,
+    # Uploaded bundle images (core.uploads).
+    "INVALID_FILE_TYPE",
+    "FILE_TOO_LARGE",
 ]
 
 BundleErrorCode = make_code_enum("BundleErrorCode", BUNDLE_CODES)

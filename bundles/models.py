@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import random_name
+
 
 class Occasion(models.TextChoices):
     MEETING = "meeting", _("회의")
@@ -29,7 +31,7 @@ class PriceRule(models.TextChoices):
 
 
 def bundle_image_upload_to(instance, filename: str) -> str:
-    return f"bundles/{instance.slug}/{filename}"
+    return f"bundles/{instance.slug}/{random_name(filename)}"
 
 
 class Bundle(models.Model):

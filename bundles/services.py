@@ -51,6 +51,7 @@ from bundles.pricing import (
     short_stock_reason,
     unavailable_reason,
 )
+from core import uploads
 from core.errors import DomainError, DomainErrors
 from shop.catalog.models import ProductVariant
 from shop.checkout.models import Checkout, CheckoutLine
@@ -87,6 +88,8 @@ class _Unset:
 
 
 UNSET = _Unset()
+# What a bundle image may be (checked by its content, see core.uploads).
+BUNDLE_IMAGE_KINDS = frozenset({uploads.JPEG, uploads.PNG, uploads.WEBP})
 
 
 @dataclass(frozen=True)
@@ -486,6 +489,11 @@ def bundle_create(
         cleaned = _clean_components(components)
     except (DomainError, DomainErrors) as exc:
         errors.extend(exc.errors if isinstance(exc, DomainErrors) else [exc])
+    if image:
+        try:
+            uploads.upload_check(image, kinds=BUNDLE_IMAGE_KINDS, field="image", label="이미지")
+        except DomainError as exc:
+            errors.append(exc)
     if errors:
         raise DomainErrors(errors) if len(errors) > 1 else errors[0]
     bundle = Bundle(
@@ -573,6 +581,8 @@ def bundle_update(
         if value is not UNSET
     }
     fields = _clean_fields(given)
+    if image is not UNSET and image:
+        uploads.upload_check(image, kinds=BUNDLE_IMAGE_KINDS, field="image", label="이미지")
     for key in ("name", "description", "occasion", "serves", "price_rule"):
         if key in fields:
             setattr(bundle, key, fields[key])

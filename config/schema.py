@@ -7,6 +7,7 @@ from accounts.graphql.schema import Mutations as AccountMutations
 from accounts.graphql.schema import Queries as AccountQueries
 from bundles.builder_graphql import BuilderMutations, BuilderQueries
 from bundles.graphql.schema import BundleMutations, BundleQueries
+from core.graphql.ids import resolve_node
 from purchasing.graphql.schema import PurchasingMutations, PurchasingQueries
 from shop.graphql.schema import Mutations as ShopMutations
 from shop.graphql.schema import Queries as ShopQueries
@@ -23,7 +24,13 @@ class Query(
     PurchasingQueries,
     graphene.ObjectType,
 ):
-    node = relay.Node.Field()
+    node = graphene.Field(
+        relay.Node, id=graphene.ID(required=True, description="The ID of the object")
+    )
+
+    @staticmethod
+    def resolve_node(root, info, id):
+        return resolve_node(info, id)
 
 
 class Mutation(

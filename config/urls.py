@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core.graphql.views import NuriGraphQLView
-from core.views import healthz
+from core.media import private_media, public_media
+from core.views import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,7 +22,9 @@ urlpatterns = [
     path("", include("shop.storefront.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads (core/media.py): private files (certification documents, registry imports) to staff
+# only, in every environment; public media served by Django in DEBUG only (never private/).
+urlpatterns += [
+    path("private-media/<path:path>", private_media, name="private_media"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", public_media, name="public_media"),
+]

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Nuri core"
+
+    def ready(self):
+        from django.conf import settings
+
+        from core.logging import connect_celery_signals
+
+        # Request ids travel into Celery tasks and back into the worker's log lines.
+        connect_celery_signals()
+        if settings.SENTRY_DSN:
+            from core.error_reporting import init_sentry
+
+            init_sentry(
+                dsn=settings.SENTRY_DSN,
+                environment=settings.SENTRY_ENVIRONMENT,
+                release=settings.SENTRY_RELEASE,
+                traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
+            )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-
 
 def format_krw(amount: int | None, *, style: str = "symbol") -> str:
     """``₩12,000`` (style="symbol") or ``12,000원`` (style="won")."""
     if amount is None:
         return ""
-    digits = format_decimal(abs(int(amount)), locale="ko_KR")
-    sign = "-" if amount < 0 else ""
+    # Korean groups by thousands with commas, exactly like Python's "," format; unlike
+    # babel's Decimal formatting this holds for integers of any size (babel raised
+    # InvalidOperation from 26 digits on).
+    won = int(amount)
+    digits = f"{abs(won):,}"
+    sign = "-" if won < 0 else ""
     if style == "won":
         return f"{sign}{digits}원"
     return f"{sign}₩{digits}"

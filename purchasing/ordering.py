@@ -22,6 +22,7 @@ import uuid
 from django.db.models import F
 from django.utils import timezone
 
+import audit
 from core.errors import DomainError
 from purchasing import errors as codes
 from purchasing.models import Quote, QuoteLine
@@ -32,7 +33,7 @@ from shop.tax import add_tax_to_supply
 INVOICE_GATEWAY_ID = "nuri.payments.invoice"
 
 
-def _allocate(lines: list[QuoteLine]) -> None:
+def _allocate(lines: list[QuoteLine]) -> dict[int, int]:
     needed: dict[int, int] = {}
     names: dict[int, str] = {}
     for line in lines:
@@ -54,6 +55,7 @@ def _allocate(lines: list[QuoteLine]) -> None:
                 "판매처에 재고 확인을 요청하세요.",
                 "lines",
             )
+    return needed
 
 
 def _sku(quote: Quote, line: QuoteLine, index: int) -> str:
@@ -69,7 +71,7 @@ def order_from_quote(*, quote: Quote, buyer_user, actor) -> tuple[Order, VendorO
 
     request = quote.request
     lines = list(quote.lines.select_related("variant").order_by("sort_order", "id"))
-    _allocate(lines)
+    allocated = _allocate(lines)
     supply = sum(line.supply for line in lines)
     tax = sum(line.tax for line in lines)
     total = sum(line.total for line in lines)
@@ -148,4 +150,17 @@ def order_from_quote(*, quote: Quote, buyer_user, actor) -> tuple[Order, VendorO
         },
         notify=True,
     )
+    audit.record(
+        "order.created",
+        order,
+        actor=actor,
+        changes={
+            "total": order.total,
+            "charge_status": order.charge_status,
+            "email": order.email,
+            "vendor_orders": [vendor_order.number],
+            "quote": quote.number,
+        },
+    )
+    audit.record_stock("stock.allocated", order, allocated, actor=actor, allocated=1)
     return order, vendor_order

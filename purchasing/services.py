@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+import audit
 from core.errors import DomainError, DomainErrors
 from purchasing import errors as codes
 from purchasing import permissions, rules
@@ -224,6 +225,12 @@ def _require_staff(actor) -> None:
 def buyer_approve(*, buyer: Buyer, actor) -> Buyer:
     _require_staff(actor)
     buyer = Buyer.objects.select_for_update().select_related("user", "agency").get(pk=buyer.pk)
+    audit.record(
+        "buyer.approved",
+        buyer,
+        actor=actor,
+        changes={"status": [buyer.status, BuyerStatus.APPROVED], "agency": buyer.agency.code},
+    )
     buyer.status = BuyerStatus.APPROVED
     buyer.approved_by = actor
     buyer.approved_at = timezone.now()
@@ -242,6 +249,13 @@ def buyer_approve(*, buyer: Buyer, actor) -> Buyer:
 def buyer_reject(*, buyer: Buyer, actor, reason: str = "") -> Buyer:
     _require_staff(actor)
     buyer = Buyer.objects.select_for_update().select_related("user", "agency").get(pk=buyer.pk)
+    audit.record(
+        "buyer.rejected",
+        buyer,
+        actor=actor,
+        reason=reason,
+        changes={"status": [buyer.status, BuyerStatus.REJECTED], "agency": buyer.agency.code},
+    )
     buyer.status = BuyerStatus.REJECTED
     buyer.review_note = (reason or "").strip()
     buyer.save(update_fields=["status", "review_note", "updated_at"])
@@ -543,6 +557,19 @@ def quote_request_create(
         row.request = request
     QuoteRequestItem.objects.bulk_create(rows)
     request.invited_vendors.set(vendors)
+    audit.record(
+        "quote_request.created",
+        request,
+        actor=actor,
+        changes={
+            "agency": agency.code,
+            "title": title,
+            "items": len(rows),
+            "vendors": sorted(v.pk for v in vendors),
+            "estimated_price": estimated_price,
+            "deadline": deadline,
+        },
+    )
     event_record(
         agency=agency,
         request=request,
@@ -570,6 +597,13 @@ def quote_request_cancel(*, request: QuoteRequest, actor, reason: str = "") -> Q
     request.status = QuoteRequestStatus.CANCELLED
     request.cancelled_at = timezone.now()
     request.save(update_fields=["status", "cancelled_at", "updated_at"])
+    audit.record(
+        "quote_request.cancelled",
+        request,
+        actor=actor,
+        reason=reason,
+        changes={"status": [QuoteRequestStatus.OPEN, QuoteRequestStatus.CANCELLED]},
+    )
     Quote.objects.filter(request=request, status=QuoteStatus.SUBMITTED).update(
         status=QuoteStatus.REJECTED,
         decided_by=_user_or_none(actor),
@@ -770,6 +804,20 @@ def quote_submit(
     for row in rows:
         row.quote = quote
     QuoteLine.objects.bulk_create(rows)
+    audit.record(
+        "quote.submitted",
+        quote,
+        actor=actor,
+        changes={
+            "request": request.number,
+            "vendor": vendor.pk,
+            "supply": quote.supply_total,
+            "tax": quote.tax_total,
+            "total": quote.total,
+            "valid_until": valid_until,
+            "replaces": [q.number for q in previous],
+        },
+    )
     event_record(
         agency=request.agency_id,
         request=request,
@@ -809,6 +857,12 @@ def quote_withdraw(*, quote: Quote, actor) -> Quote:
     quote.decided_by = actor
     quote.decided_at = timezone.now()
     quote.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        "quote.withdrawn",
+        quote,
+        actor=actor,
+        changes={"status": [QuoteStatus.SUBMITTED, QuoteStatus.WITHDRAWN]},
+    )
     event_record(
         agency=quote.request.agency_id,
         request=quote.request,
@@ -832,6 +886,13 @@ def quote_reject(*, quote: Quote, actor, reason: str = "") -> Quote:
     quote.decided_at = timezone.now()
     quote.decision_reason = (reason or "").strip()
     quote.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(
+        "quote.rejected",
+        quote,
+        actor=actor,
+        reason=quote.decision_reason,
+        changes={"status": [QuoteStatus.SUBMITTED, QuoteStatus.REJECTED]},
+    )
     event_record(
         agency=quote.request.agency_id,
         request=quote.request,
@@ -856,6 +917,11 @@ def quotes_expire(*, today: dt.date | None = None) -> int:
     for quote in stale:
         quote.status = QuoteStatus.EXPIRED
         quote.save(update_fields=["status"])
+        audit.record(
+            "quote.expired",
+            quote,
+            changes={"status": [QuoteStatus.SUBMITTED, QuoteStatus.EXPIRED]},
+        )
         event_record(
             agency=quote.request.agency_id,
             request=quote.request,
@@ -946,6 +1012,17 @@ def quote_accept(*, quote: Quote, actor) -> Delivery:
     quote.decided_by = actor
     quote.decided_at = now
     quote.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        "quote.accepted",
+        quote,
+        actor=actor,
+        changes={
+            "status": [QuoteStatus.SUBMITTED, QuoteStatus.ACCEPTED],
+            "order": order.number,
+            "total": order.total,
+            "route": route.route,
+        },
+    )
     others = list(
         Quote.objects.select_for_update()
         .select_related("vendor")
@@ -990,6 +1067,13 @@ def quote_accept(*, quote: Quote, actor) -> Delivery:
         other.decided_at = now
         other.decision_reason = "다른 견적이 선정되었습니다."
         other.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit.record(
+            "quote.rejected",
+            other,
+            actor=actor,
+            reason=other.decision_reason,
+            changes={"status": [QuoteStatus.SUBMITTED, QuoteStatus.REJECTED]},
+        )
         event_record(
             agency=request.agency_id,
             request=request,
@@ -1050,11 +1134,22 @@ def delivery_complete(*, delivery: Delivery, actor, note: str = "") -> Delivery:
         order_services.vendor_order_deliver(vendor_order=vo, actor=actor)
     now = timezone.now()
     today = timezone.localdate()
+    status_before = delivery.status
     delivery.status = DeliveryStatus.DELIVERED
     delivery.completion_notified_at = now
     delivery.inspection_due = rules.inspection_due(today)
     delivery.save(
         update_fields=["status", "completion_notified_at", "inspection_due", "updated_at"]
+    )
+    audit.record(
+        "delivery.completed",
+        delivery,
+        actor=actor,
+        reason=(note or "").strip(),
+        changes={
+            "status": [status_before, delivery.status],
+            "inspection_due": [None, delivery.inspection_due],
+        },
     )
     event_record(
         agency=delivery.agency_id,
@@ -1128,6 +1223,16 @@ def delivery_inspect(*, delivery: Delivery, actor, accepted: bool, reason: str =
             "updated_at",
         ]
     )
+    audit.record(
+        "inspection.passed" if accepted else "inspection.failed",
+        delivery,
+        actor=actor,
+        reason=reason,
+        changes={
+            "status": [DeliveryStatus.DELIVERED, delivery.status],
+            "payment_due": [None, delivery.payment_due],
+        },
+    )
     event_record(
         agency=delivery.agency_id,
         request=delivery.request,
@@ -1180,6 +1285,17 @@ def delivery_payment_record(
         delivery.paid_at = timezone.now()
         fields += ["status", "paid_at"]
     delivery.save(update_fields=fields)
+    audit.record(
+        "delivery.paid" if paid else "delivery.payment_recorded",
+        delivery,
+        actor=actor,
+        changes={
+            "status": [DeliveryStatus.ACCEPTED, delivery.status],
+            "amount": value,
+            "paid_amount": delivery.paid_amount,
+            "reference": reference.strip(),
+        },
+    )
     event_record(
         agency=delivery.agency_id,
         request=delivery.request,
@@ -1212,6 +1328,13 @@ def delivery_cancel(*, delivery: Delivery, actor, reason: str = "") -> Delivery:
         order_services.vendor_order_cancel(vendor_order=vo, actor=actor, reason=reason)
     delivery.status = DeliveryStatus.CANCELLED
     delivery.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "delivery.cancelled",
+        delivery,
+        actor=actor,
+        reason=(reason or "").strip(),
+        changes={"status": [DeliveryStatus.ORDERED, DeliveryStatus.CANCELLED]},
+    )
     event_record(
         agency=delivery.agency_id,
         request=delivery.request,

@@ -13,7 +13,8 @@ VendorApplicationErrorCode = make_code_enum(
         "INVALID_ORG_TYPE",
         "NOT_ELIGIBLE",
         "INVALID_STATUS",
-        "INVALID_FILE",
+        "INVALID_FILE_TYPE",
+        "FILE_TOO_LARGE",
         "ALREADY_VENDOR",
     ],
 )

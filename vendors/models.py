@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import random_name
 from vendors.districts import DISTRICT_CHOICES, DISTRICTS
 from vendors.identifiers import brn_format, crn_format
 
@@ -83,7 +84,8 @@ class Organization(models.Model):
 
 
 def certification_upload_to(instance, filename: str) -> str:
-    return f"private/certifications/{instance.organization_id or 'new'}/{filename}"
+    # Private: never served as public media (see core.views.private_media).
+    return f"private/certifications/{instance.organization_id or 'new'}/{random_name(filename)}"
 
 
 class Certification(models.Model):
@@ -211,7 +213,7 @@ class Participation(models.Model):
 
 
 def logo_upload_to(instance, filename: str) -> str:
-    return f"vendors/logos/{instance.slug}/{filename}"
+    return f"vendors/logos/{instance.slug}/{random_name(filename)}"
 
 
 class Vendor(models.Model):

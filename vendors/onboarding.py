@@ -15,7 +15,6 @@ State machine::
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,6 +25,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+import audit
+from core import uploads
 from core.errors import DomainError, DomainErrors
 from vendors import services
 from vendors.banking import vendor_set_bank_account
@@ -46,69 +47,21 @@ from vendors.models import (
 
 # --- Uploaded files ------------------------------------------------------------------------------
 
-_PDF = ({"application/pdf", "application/x-pdf"}, (b"%PDF-",))
-_JPEG = ({"image/jpeg", "image/jpg", "image/pjpeg"}, (b"\xff\xd8\xff",))
-_PNG = ({"image/png", "image/x-png"}, (b"\x89PNG\r\n\x1a\n",))
-DOCUMENT_TYPES = {".pdf": _PDF, ".jpg": _JPEG, ".jpeg": _JPEG, ".png": _PNG}
-LOGO_TYPES = {".jpg": _JPEG, ".jpeg": _JPEG, ".png": _PNG}
-# Browsers and HTTP clients that do not know the type send one of these; the content decides.
-_GENERIC_CONTENT_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
-
-
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}MB"
+# What each upload may be; the content decides (core.uploads sniffs and parses the bytes).
+DOCUMENT_TYPES = uploads.DOCUMENT_KINDS
+LOGO_TYPES = frozenset({uploads.JPEG, uploads.PNG})
 
 
 def upload_validate(
-    upload, *, field: str = "certificationDocument", types: dict | None = None, label: str = ""
+    upload, *, field: str = "certificationDocument", types=None, label: str = ""
 ) -> None:
-    """Check an uploaded file's extension, declared content type, first bytes and size.
+    """Check an uploaded document or logo by its real content, extension and size.
 
-    Raises ``INVALID_FILE`` (or ``REQUIRED`` when nothing was sent).
+    Raises ``INVALID_FILE_TYPE``, ``FILE_TOO_LARGE`` (or ``REQUIRED`` when nothing was sent).
     """
-    types = types or DOCUMENT_TYPES
-    label = label or "증빙 서류"
-    allowed = ", ".join(dict.fromkeys(e.lstrip(".").upper().replace("JPEG", "JPG") for e in types))
-    if upload is None or not hasattr(upload, "read"):
-        raise DomainError("REQUIRED", f"{label} 파일을 첨부하세요.", field)
-    name = os.path.basename(getattr(upload, "name", "") or "")
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in types:
-        raise DomainError(
-            "INVALID_FILE", f"{label}는 {allowed} 파일만 올릴 수 있습니다 ('{name}').", field
-        )
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, os.SEEK_END)
-        size = upload.tell()
-    if not size:
-        raise DomainError("INVALID_FILE", f"{label} 파일이 비어 있습니다.", field)
-    limit = settings.MAX_UPLOAD_BYTES
-    if size > limit:
-        raise DomainError(
-            "INVALID_FILE",
-            f"{label} 파일이 너무 큽니다({_mb(size)}). {_mb(limit)} 이하로 올려 주세요.",
-            field,
-        )
-    content_types, magics = types[ext]
-    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if declared not in _GENERIC_CONTENT_TYPES and declared not in content_types:
-        raise DomainError(
-            "INVALID_FILE",
-            f"{label}의 파일 형식({declared})이 확장자({ext})와 맞지 않습니다.",
-            field,
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if isinstance(head, str):
-        head = head.encode("latin-1", "replace")
-    if not any(head.startswith(m) for m in magics):
-        raise DomainError(
-            "INVALID_FILE",
-            f"{label}의 내용이 {ext.lstrip('.').upper()} 파일이 아닙니다. 파일을 확인해 주세요.",
-            field,
-        )
+    uploads.upload_check(
+        upload, kinds=types or DOCUMENT_TYPES, field=field, label=label or "증빙 서류"
+    )
 
 
 # --- Small validators ----------------------------------------------------------------------------
@@ -576,10 +529,25 @@ def application_approve(
 
     now = timezone.now()
     verified = [verdict.certification, application.certification]
+    newly_verified = []
     for cert in {c.pk: c for c in verified if c is not None and c.is_valid_on(on)}.values():
         if cert.verified_at is None:
             cert.verified_by, cert.verified_at = actor, now
             cert.save(update_fields=["verified_by", "verified_at"])
+            newly_verified.append(cert.pk)
+    audit.record(
+        "application.approved",
+        application,
+        actor=actor,
+        reason=_text(note),
+        changes={
+            "status": [application.status, ApplicationStatus.APPROVED],
+            "vendor": [None, vendor.pk],
+            "store_name": vendor.store_name,
+            "commission_rate": rate,
+            "verified_certifications": newly_verified,
+        },
+    )
 
     application.status = ApplicationStatus.APPROVED
     application.vendor = vendor
@@ -603,6 +571,13 @@ def application_reject(*, application: VendorApplication, actor, reason: str) ->
         {ApplicationStatus.SUBMITTED, ApplicationStatus.CHANGES_REQUESTED},
         "반려",
     )
+    audit.record(
+        "application.rejected",
+        application,
+        actor=actor,
+        reason=reason,
+        changes={"status": [application.status, ApplicationStatus.REJECTED]},
+    )
     application.status = ApplicationStatus.REJECTED
     application.review_note = reason
     application.reviewed_by, application.reviewed_at = actor, timezone.now()
@@ -622,6 +597,13 @@ def application_request_changes(
         raise DomainError("REQUIRED", "보완 요청 내용을 입력하세요.", "note")
     application = _lock(application)
     _check_status(application, {ApplicationStatus.SUBMITTED}, "보완 요청")
+    audit.record(
+        "application.changes_requested",
+        application,
+        actor=actor,
+        reason=note,
+        changes={"status": [application.status, ApplicationStatus.CHANGES_REQUESTED]},
+    )
     application.status = ApplicationStatus.CHANGES_REQUESTED
     application.review_note = note
     application.reviewed_by, application.reviewed_at = actor, timezone.now()

@@ -29,6 +29,11 @@ Rules worth knowing:
   or (organization, kind, valid_from). Imported certifications come from the national
   dataset and are created verified (``verified_at`` set once, ``verified_by`` empty);
   re-imports never touch ``verified_at``, so a re-run is "unchanged".
+* Resuming: ``on_chunk_begin`` / ``on_chunk_end`` run inside each chunk's transaction, so
+  a caller can store its progress (rows done and the summary so far) atomically with the
+  rows; ``resume_rows`` / ``resume_summary`` then continue an interrupted run after its last
+  committed chunk with its counters, as if it had never stopped (the Celery task does this
+  when a worker died half-way).
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ from vendors.models import Certification, CertificationKind, Organization, OrgTy
 from vendors.services import _clean_org_type, certification_add, organization_register
 
 ProgressCallback = Callable[[int, int], None]
+ChunkBeginCallback = Callable[[int, int], None]  # (rows done before the chunk, total)
+ChunkEndCallback = Callable[[int, int, "ImportSummary"], None]  # (rows done, total, summary)
 
 DEFAULT_CHUNK_SIZE = 500
 
@@ -199,6 +206,15 @@ class RejectedRow:
     @property
     def reason(self) -> str:
         return "; ".join(e.message for e in self.errors)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RejectedRow:
+        return cls(
+            row=data["row"],
+            brn=data.get("brn", ""),
+            name=data.get("name", ""),
+            errors=[RowError(**e) for e in data.get("errors", [])],
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -847,12 +863,23 @@ def registry_import(
     default_org_type: str | None = None,
     on_progress: ProgressCallback | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    on_chunk_begin: ChunkBeginCallback | None = None,
+    on_chunk_end: ChunkEndCallback | None = None,
+    resume_rows: int = 0,
+    resume_summary: dict | None = None,
 ) -> ImportSummary:
     """Import a registry file; return the summary. Raise ``ImportFileError`` for a bad file.
 
-    ``on_progress(done, total)`` is called once with ``done=0`` and after every row; it
-    runs inside the chunk's transaction (a callback that writes progress to the database
-    becomes visible to others when the chunk commits).
+    ``on_progress(done, total)`` is called once with ``done`` = the rows already done
+    (0, or ``resume_rows``) and after every row; it runs inside the chunk's transaction (a
+    callback that writes progress to the database becomes visible to others when the chunk
+    commits). ``on_chunk_begin(done, total)`` is the first thing done in each chunk's
+    transaction and ``on_chunk_end(done, total, summary)`` the last: an exception from
+    either rolls the chunk back and stops the import.
+
+    ``resume_rows`` (a multiple of ``chunk_size``, as stored by ``on_chunk_end``) skips the
+    rows an interrupted run committed, and ``resume_summary`` (that run's ``as_dict()``)
+    restores its counters and rejected rows.
     """
     if default_org_type:
         try:
@@ -894,20 +921,29 @@ def registry_import(
         cleaned.append((raw, data, []))
 
     total = summary.total
-    done = 0
+    done = min(max(0, resume_rows), total)
+    if done and resume_summary:
+        summary.created = int(resume_summary.get("created", 0))
+        summary.updated = int(resume_summary.get("updated", 0))
+        summary.unchanged = int(resume_summary.get("unchanged", 0))
+        summary.rejected = [
+            RejectedRow.from_dict(r) for r in resume_summary.get("rejected_rows", [])
+        ]
     if on_progress:
-        on_progress(0, total)
+        on_progress(done, total)
 
     with transaction.atomic() if dry_run else nullcontext():
-        for chunk in _chunks(cleaned, max(1, chunk_size)):
-            brns = [data.brn for _, data, _ in chunk if data is not None]
-            existing = {
-                org.brn: org
-                for org in Organization.objects.filter(brn__in=brns).prefetch_related(
-                    "certifications"
-                )
-            }
+        for chunk in _chunks(cleaned[done:], max(1, chunk_size)):
             with transaction.atomic():
+                if on_chunk_begin:
+                    on_chunk_begin(done, total)
+                brns = [data.brn for _, data, _ in chunk if data is not None]
+                existing = {
+                    org.brn: org
+                    for org in Organization.objects.filter(brn__in=brns).prefetch_related(
+                        "certifications"
+                    )
+                }
                 for raw, data, errors in chunk:
                     if data is None:
                         summary.rejected.append(_rejected(raw, errors))
@@ -916,6 +952,8 @@ def registry_import(
                     done += 1
                     if on_progress:
                         on_progress(done, total)
+                if on_chunk_end:
+                    on_chunk_end(done, total, summary)
         if dry_run:
             transaction.set_rollback(True)
     return summary

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+import audit
 from core.errors import DomainError, DomainErrors
 from vendors.districts import district_from_address, district_normalize
 from vendors.identifiers import brn_normalize, crn_normalize
@@ -146,4 +147,16 @@ def certification_add(
     if document is not None:
         cert.document = document
     cert.save()
+    audit.record(
+        "certification.added",
+        cert,
+        actor=verified_by,
+        changes={
+            "organization": organization.pk,
+            "kind": kind,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "verified": verified_at is not None,
+        },
+    )
     return cert

@@ -4,6 +4,7 @@ from graphene_django import DjangoObjectType
 from accounts import services
 from accounts.errors import AccountErrorCode
 from accounts.models import User
+from core.errors import DomainError
 from core.graphql.errors import error_type
 from core.graphql.mutations import BaseMutation
 from core.graphql.permissions import current_user
@@ -47,7 +48,15 @@ class TokenCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, email, password):
-        token, user = services.token_create(email=email, password=password, request=info.context)
+        # The refusal is returned, not raised: raising would roll back the mutation's
+        # transaction and with it the failed attempt django-axes just recorded, so failures
+        # would never add up to a lockout.
+        try:
+            token, user = services.token_create(
+                email=email, password=password, request=info.context
+            )
+        except DomainError as exc:
+            return cls.error_response([exc])
         return cls(token=token, user=user)
 
 

@@ -259,7 +259,7 @@ class SubscriptionCreateInput(graphene.InputObjectType):
     frequency = SubscriptionFrequencyEnum(required=True)
     start_on = graphene.Date(required=True, description="First delivery date.")
     email = graphene.String(description="Where reports go (default: the account's).")
-    shipping_address = graphene.Field(AddressInput, required=True)
+    shipping_address = graphene.InputField(AddressInput, required=True)
     gateway = graphene.String(description="Payment gateway: invoice (the only one for now).")
 
 

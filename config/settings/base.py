@@ -9,7 +9,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
+
+from core.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -32,25 +35,41 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "graphene_django",
+    "axes",
     "core",
     "accounts",
     "vendors",
     "shop",
     "bundles",
     "purchasing",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    # First: the request id every log line of the request (and its Celery tasks) carries.
+    "core.middleware.RequestIdMiddleware",
+    # REMOTE_ADDR = the client behind DJANGO_TRUSTED_PROXY_COUNT proxies (rate limits, audit).
+    "core.middleware.TrustedProxyMiddleware",
+    # /healthz and /readyz answered before host checks, SSL redirect, sessions, rate limits.
+    "core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below); early, so request.csp_nonce
+    # is there for every template.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.KoreanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.BearerTokenMiddleware",
+    # After both ways of signing in: who acts, for the audit log (audit.services.record).
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login locked out by django-axes into the 429 page (accounts.ratelimit).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,7 +107,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt (even with the right password) while locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -100,6 +123,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # API tokens (tokenCreate) live this many seconds.
 API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=60 * 60 * 24 * 30)
+# Login throttling (django-axes): web login, admin login and GraphQL ``tokenCreate``. After
+# AXES_FAILURE_LIMIT failures of one e-mail from one IP address, that pair is refused (HTTP 429
+# / TOO_MANY_ATTEMPTS) for AXES_COOLOFF_TIME hours, even with the right password. Another
+# account from the same address is not affected. See accounts/ratelimit.py.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)  # hours (0.25 = 15 minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.ratelimit.attempt_username"
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts AXES_COOLOFF_TIME from the failure that caused it; attempts made while
+# locked out are refused without being counted (so the message's "15분 후" holds).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.ratelimit.lockout_response"
+# The client address is REMOTE_ADDR (corrected behind trusted proxies by the proxy
+# middleware); X-Forwarded-For sent by a client is never trusted here.
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- i18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
@@ -131,6 +173,8 @@ else:
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Folder of django.core.mail.backends.filebased.EmailBackend (one file per connection).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="누리 <no-reply@nuri.seoul.kr>")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 # Absolute base URL used in e-mail links.
@@ -150,6 +194,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Redis broker: a message a worker took but never acknowledged (the worker was killed) goes
+# back to the queue after this many seconds; keep it above the longest task. Workers look for
+# such messages every tenth of it (at least every second, at most every minute).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Monthly settlement of the previous month, on the 1st at 03:00 (Asia/Seoul).
     "settlement-previous-month": {
@@ -184,6 +237,10 @@ GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
 GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=10_000)
 GRAPHQL_DEFAULT_PAGE_SIZE = 20
 GRAPHQL_MAX_PAGE_SIZE = 100
+# Longest list argument (``ids``, ``lines``…) and largest document (lexical tokens) accepted;
+# see core/graphql/limits.py for every limit and its error code.
+GRAPHQL_MAX_LIST_LENGTH = env.int("GRAPHQL_MAX_LIST_LENGTH", default=100)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=20_000)
 
 # Korean font shipped with the project (Nanum Gothic, OFL) for generated images and PDFs.
 KOREAN_FONT_PATH = BASE_DIR / "core" / "fonts" / "NanumGothic.ttf"
@@ -290,10 +347,50 @@ SHIPPING_REMOTE_POSTCODES = [
     ("59781", "59790"),  # 전남 여수 (개도·화태)
 ]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+# --- Security headers, proxies --------------------------------------------------------------
+# Content-Security-Policy (django-csp). Scripts: same-origin files plus inline scripts that
+# carry the request's nonce ({{ request.csp_nonce }}); no 'unsafe-inline' for scripts, so no
+# inline event handlers (core/static/core/nuri.js handles data-confirm / data-autosubmit).
+# Styles keep 'unsafe-inline': style="" attributes and <style> blocks are used throughout.
+CONTENT_SECURITY_POLICY = {
+    # GraphiQL (DEBUG only) loads its scripts from a CDN.
+    "EXCLUDE_URL_PREFIXES": ["/graphql/"] if DEBUG else [],
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
 }
+# Reverse proxies in front of the app that append to X-Forwarded-For: either how many (the
+# client is the N-th address from the right) or which addresses/networks. 0 and empty: the
+# header is ignored and REMOTE_ADDR is the direct peer (core.middleware.TrustedProxyMiddleware).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+# Django's error reports (mail_admins, the debug page) also hide these (core.error_reporting).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reporting.NuriExceptionReporterFilter"
+
+# --- Health, logs, error tracking ---------------------------------------------------------
+# Bound of each /readyz check against a dead service (broker, Elasticsearch; the database
+# and Redis use their own connect timeouts).
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
+# "text" (development) or "json" (one object per line: time, level, logger, message,
+# request_id, extras). Secrets are redacted from every line (core.logging).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# One "nuri.access" line per request (method, path, status, duration, client address).
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=False)
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+# Celery workers log through LOGGING too (format, request ids, redaction).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Sentry, only when SENTRY_DSN is set (initialized in core.apps; no PII, secrets scrubbed).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="development")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

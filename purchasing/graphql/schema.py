@@ -333,7 +333,7 @@ class QuoteLineInput(graphene.InputObjectType):
     unit = graphene.String()
     quantity = graphene.Int(description="Defaults to the requested quantity.")
     unit_price = graphene.Int(required=True, description="단가: unit supply price, VAT excluded.")
-    tax_type = graphene.Field(TaxTypeEnum, required=True)
+    tax_type = graphene.InputField(TaxTypeEnum, required=True)
     note = graphene.String()
 
 

@@ -1,7 +1,7 @@
 """Product images: validate an upload by decoding it, keep the original, make a thumbnail.
 
-The browser's declared content type and the file name are not trusted: the bytes are opened
-with Pillow and only JPEG, PNG and WebP are accepted. The stored names are random (the
+The browser's declared content type and the file name are not trusted: ``core.uploads`` opens
+the bytes with Pillow and only JPEG, PNG and WebP are accepted. The stored names are random (the
 uploader's file name never reaches the storage path) and carry the detected format's extension.
 """
 
@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import uuid
-import warnings
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
+from core import uploads
 from core.errors import DomainError
 from shop.catalog.models import Product, ProductImage
 from shop.catalog.permissions import require_vendor_manager
@@ -27,76 +25,12 @@ from shop.catalog.permissions import require_vendor_manager
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 THUMBNAIL_SIZE = (400, 400)
 THUMBNAIL_FORMAT = "WEBP"
-# Refuse images whose pixel count would make decoding a memory hazard (40 megapixels).
-MAX_PIXELS = 40_000_000
-
-_ALLOWED_LABEL = "JPG, PNG, WebP"
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}MB"
-
-
-def _file_size(file) -> int:
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, os.SEEK_END)
-        size = file.tell()
-        file.seek(0)
-    return int(size)
 
 
 def image_validate(file, *, field: str = "file") -> str:
-    """Check size and decode the image; return its Pillow format (JPEG, PNG or WEBP)."""
-    if file is None or not hasattr(file, "read"):
-        raise DomainError("REQUIRED", "이미지 파일을 선택하세요.", field)
-    size = _file_size(file)
-    if not size:
-        raise DomainError("INVALID", "이미지 파일이 비어 있습니다.", field)
-    limit = settings.MAX_UPLOAD_BYTES
-    if size > limit:
-        raise DomainError(
-            "INVALID",
-            f"이미지 파일이 너무 큽니다({_mb(size)}). {_mb(limit)} 이하로 올려 주세요.",
-            field,
-        )
-    file.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file) as img:
-                fmt = img.format
-                width, height = img.size
-                if fmt in ALLOWED_FORMATS and width * height <= MAX_PIXELS:
-                    img.load()  # decode it all: a truncated or corrupt file fails here
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ):
-        raise DomainError(
-            "INVALID",
-            f"이미지 파일을 읽을 수 없습니다. {_ALLOWED_LABEL} 파일만 올릴 수 있습니다.",
-            field,
-        )
-    finally:
-        file.seek(0)
-    if fmt not in ALLOWED_FORMATS:
-        raise DomainError(
-            "INVALID",
-            f"{_ALLOWED_LABEL} 이미지만 올릴 수 있습니다(올린 파일 형식: {fmt or '알 수 없음'}).",
-            field,
-        )
-    if width * height > MAX_PIXELS:
-        raise DomainError(
-            "INVALID",
-            f"이미지가 너무 큽니다({width}×{height}). 4천만 화소 이하로 줄여 주세요.",
-            field,
-        )
-    return fmt
+    """Check size, extension and content (decoded in full by Pillow, see ``core.uploads``);
+    return the Pillow format (JPEG, PNG or WEBP)."""
+    return uploads.upload_check(file, kinds=ALLOWED_FORMATS, field=field, label="이미지")
 
 
 def make_thumbnail(file, *, size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import random_name
+
 
 class TaxType(models.TextChoices):
     TAXABLE = "taxable", _("과세")
@@ -183,7 +185,7 @@ class Product(models.Model):
 
 
 def product_image_upload_to(instance, filename: str) -> str:
-    return f"products/{instance.product_id}/{filename}"
+    return f"products/{instance.product_id}/{random_name(filename)}"
 
 
 class ProductImage(models.Model):

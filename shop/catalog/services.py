@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+import audit
 from core.errors import DomainError, DomainErrors
 from shop.catalog.models import (
     ALLERGEN_GROUPS,
@@ -174,6 +175,14 @@ def _validate_variant(data: dict, *, creating: bool, exclude_pk=None) -> list[Do
             errors.append(DomainError("INVALID", "가격은 0원 이상의 정수(원)여야 합니다.", "price"))
     if "servings" in data and (data["servings"] is None or data["servings"] < 1):
         errors.append(DomainError("INVALID", "제공량은 1 이상이어야 합니다.", "servings"))
+    # The columns' limits, checked here so that PostgreSQL never gets a value it refuses.
+    for key, limit in (("sku", 64), ("name", 100)):
+        if len((data.get(key) or "").strip()) > limit:
+            errors.append(DomainError("INVALID", f"{limit}자 이하로 입력하세요.", key))
+    if "sort_order" in data and (data["sort_order"] is None or data["sort_order"] < 0):
+        errors.append(DomainError("INVALID", "정렬 순서는 0 이상의 정수여야 합니다.", "sortOrder"))
+    if data.get("weight_grams") is not None and data["weight_grams"] < 0:
+        errors.append(DomainError("INVALID", "중량은 0g 이상이어야 합니다.", "weightGrams"))
     return errors
 
 
@@ -194,6 +203,8 @@ def variant_create(*, actor, product: Product, quantity: int = 0, **data) -> Pro
             setattr(variant, key, data[key].strip() if isinstance(data[key], str) else data[key])
     variant.save()
     Stock.objects.create(variant=variant, quantity=quantity)
+    if quantity:
+        audit.record("stock.adjusted", variant, actor=actor, changes={"quantity": [None, quantity]})
     product_refresh_prices([product.pk])
     queue_index([product.pk])
     return variant
@@ -247,8 +258,13 @@ def stock_set(*, actor, variant: ProductVariant, quantity: int) -> Stock:
             f"이미 주문에 할당된 {stock.allocated}개보다 적게 설정할 수 없습니다.",
             "quantity",
         )
+    before = stock.quantity
     stock.quantity = quantity
     stock.save(update_fields=["quantity"])
+    if before != quantity:
+        audit.record(
+            "stock.adjusted", variant, actor=actor, changes={"quantity": [before, quantity]}
+        )
     queue_index([variant.product_id])
     return stock
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+import audit
 from core.errors import DomainError, DomainErrors
 from shop.catalog.models import ProductVariant, Stock
 from shop.checkout.address import address_validate
@@ -581,7 +582,7 @@ def _validate_for_complete(checkout: Checkout, quote: CheckoutQuote, user=None) 
     _raise_all(errors)
 
 
-def _allocate(quote: CheckoutQuote) -> None:
+def _allocate(quote: CheckoutQuote) -> dict[int, int]:
     """Reserve every line's units with a conditional UPDATE, in variant-id order (no deadlocks).
 
     ``allocated = allocated + q WHERE quantity >= allocated + q`` is re-checked by PostgreSQL
@@ -602,6 +603,7 @@ def _allocate(quote: CheckoutQuote) -> None:
             stock = Stock.objects.filter(variant_id=variant_id).first()
             available = stock.available if stock else 0
             raise insufficient_stock_error(variants[variant_id], available)
+    return needed
 
 
 def _order_number(order: Order) -> str:
@@ -706,7 +708,7 @@ def checkout_complete(*, checkout: Checkout, user=None) -> Order:
                     f"결제가 끝나지 않았습니다 (결제할 금액 {quote.total:,}원, "
                     f"결제된 금액 {paid:,}원).",
                 )
-        _allocate(quote)
+        allocated = _allocate(quote)
         order = _create_order(checkout, quote, user)
         payments.transactions_attach_to_order(checkout=checkout, order=order)
         order.refresh_from_db()
@@ -727,5 +729,17 @@ def checkout_complete(*, checkout: Checkout, user=None) -> Order:
             },
             notify=True,
         )
+        audit.record(
+            "order.created",
+            order,
+            actor=actor,
+            changes={
+                "total": order.total,
+                "charge_status": order.charge_status,
+                "email": order.email,
+                "vendor_orders": [vo.number for vo in order.vendor_orders.all()],
+            },
+        )
+        audit.record_stock("stock.allocated", order, allocated, actor=actor, allocated=1)
         Checkout.objects.filter(pk=checkout.pk).delete()
     return order

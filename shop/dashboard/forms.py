@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.conf import settings
 
+from core import uploads
 from core.errors import DomainError, DomainErrors, add_to_form, as_error_list
 from shop.catalog.bulk import TAX_HELP
 from shop.catalog.models import Allergen, Category, DietaryTag, Product, ProductKind, TaxType
@@ -225,13 +226,12 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if ext not in ("csv", "xlsx", "xlsm"):
-            if ext == "xls":
-                raise forms.ValidationError(
-                    "XLS(구 엑셀) 형식은 읽을 수 없습니다. 엑셀에서 XLSX나 CSV로 저장해 주세요."
-                )
-            raise forms.ValidationError("CSV 또는 XLSX 파일만 올릴 수 있습니다.")
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            limit = settings.MAX_UPLOAD_BYTES / (1024 * 1024)
-            raise forms.ValidationError(f"파일이 너무 큽니다. {limit:.0f}MB 이하로 올려 주세요.")
+        if ext == "xls":
+            raise forms.ValidationError(
+                "XLS(구 엑셀) 형식은 읽을 수 없습니다. 엑셀에서 XLSX나 CSV로 저장해 주세요."
+            )
+        try:  # extension, size and the real content (core.uploads)
+            uploads.upload_check(upload, kinds=uploads.SPREADSHEET_KINDS, label="상품 목록")
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code)
         return upload

@@ -92,7 +92,7 @@ ProductOrderField = graphene.Enum(
 
 
 class ProductOrder(graphene.InputObjectType):
-    direction = graphene.Field(
+    direction = graphene.InputField(
         OrderDirection, required=True, description="Specifies the direction to sort products."
     )
     field = graphene.Field(ProductOrderField, description="Sort products by the selected field.")

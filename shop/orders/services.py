@@ -30,6 +30,7 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+import audit
 from core.errors import DomainError, DomainErrors
 from shop.catalog.models import Stock
 from shop.checkout.pricing import spread_discount
@@ -390,7 +391,9 @@ def order_refresh_status(order: Order) -> Order:
 def _cancel_vendor_order(vendor_order: VendorOrder, *, actor, reason: str, role: str) -> int:
     """Cancel a locked, unshipped vendor order: release stock, refund what was paid (the
     cancellation's own event and e-mail tell the buyer about the refund)."""
-    stock_release(_units(_lines(vendor_order)))
+    units = _units(_lines(vendor_order))
+    stock_release(units)
+    audit.record_stock("stock.released", vendor_order, units, actor=actor, allocated=-1)
     vendor_order.status = VendorOrderStatus.CANCELED
     vendor_order.canceled_at = timezone.now()
     vendor_order.save(update_fields=["status", "canceled_at"])
@@ -404,6 +407,16 @@ def _cancel_vendor_order(vendor_order: VendorOrder, *, actor, reason: str, role:
             role=role,
             data={"cancel": True},
         )
+    audit.record(
+        "vendor_order.cancelled",
+        vendor_order,
+        actor=actor,
+        reason=reason,
+        changes={
+            "status": [VendorOrderStatus.UNFULFILLED, VendorOrderStatus.CANCELED],
+            "refunded": refundable,
+        },
+    )
     return refundable
 
 
@@ -445,6 +458,7 @@ def order_cancel(*, order: Order, actor, reason: str = "", token=None) -> Order:
             "이미 발송된 상품이 있어 주문 전체를 취소할 수 없습니다. 판매처별로 취소하세요.",
         )
     order = Order.objects.get(pk=order.pk)
+    status_before = order.status
     role = actor_role(order, actor, token=token)
     refunded = 0
     for vo in active:
@@ -452,6 +466,13 @@ def order_cancel(*, order: Order, actor, reason: str = "", token=None) -> Order:
         refunded += _cancel_vendor_order(vo, actor=actor, reason=reason, role=role)
     order = order_refresh_status(order)
     order.refresh_from_db()
+    audit.record(
+        "order.cancelled",
+        order,
+        actor=actor,
+        reason=reason,
+        changes={"status": [status_before, order.status], "refunded": refunded},
+    )
     order_event_record(
         order=order,
         type=EventType.CANCELED,
@@ -495,16 +516,27 @@ def vendor_order_ship(
         "발송할 수 없는 주문입니다",
     )
     first_time = vendor_order.status == VendorOrderStatus.UNFULFILLED
+    before = {f: getattr(vendor_order, f) for f in ("status", "carrier", "tracking_number")}
     if first_time:
         lines = _lines(vendor_order)
         if not any(line.quantity > line.quantity_refunded for line in lines):
             raise DomainError(codes.INVALID_STATUS, "발송할 상품이 없습니다 (모두 환불됨).")
-        stock_ship(_units(lines))
+        units = _units(lines)
+        stock_ship(units)
+        audit.record_stock(
+            "stock.shipped", vendor_order, units, actor=actor, quantity=-1, allocated=-1
+        )
         vendor_order.status = VendorOrderStatus.SHIPPED
         vendor_order.shipped_at = timezone.now()
     vendor_order.carrier = carrier
     vendor_order.tracking_number = tracking_number
     vendor_order.save(update_fields=["status", "shipped_at", "carrier", "tracking_number"])
+    audit.record(
+        "vendor_order.shipped" if first_time else "vendor_order.tracking_updated",
+        vendor_order,
+        actor=actor,
+        changes=audit.diff(before, vendor_order),
+    )
     order = order_refresh_status(vendor_order.order)
     order_event_record(
         order=order,
@@ -533,6 +565,12 @@ def vendor_order_deliver(*, vendor_order: VendorOrder, actor) -> VendorOrder:
     vendor_order.status = VendorOrderStatus.DELIVERED
     vendor_order.delivered_at = timezone.now()
     vendor_order.save(update_fields=["status", "delivered_at"])
+    audit.record(
+        "vendor_order.delivered",
+        vendor_order,
+        actor=actor,
+        changes={"status": [VendorOrderStatus.SHIPPED, VendorOrderStatus.DELIVERED]},
+    )
     order = order_refresh_status(vendor_order.order)
     order_event_record(
         order=order,
@@ -564,8 +602,10 @@ def _refund_lines_and_stock(
     units = _units([by_id[i] for i in quantities], quantities)
     if vendor_order.status == VendorOrderStatus.UNFULFILLED:
         stock_release(units)
+        audit.record_stock("stock.released", vendor_order, units, allocated=-1)
     elif restock:
         stock_restock(units)
+        audit.record_stock("stock.restocked", vendor_order, units, quantity=1)
     return per_line
 
 
@@ -683,6 +723,13 @@ def return_request_create(
         reason=reason,
         lines=[{"line_id": pk, "quantity": qty} for pk, qty in quantities.items()],
     )
+    audit.record(
+        "return.requested",
+        request,
+        actor=actor,
+        reason=reason,
+        changes={"vendor_order": vendor_order.number, "lines": request.lines},
+    )
     order_event_record(
         order=vendor_order.order,
         vendor_order=vendor_order,
@@ -731,6 +778,17 @@ def return_request_accept(
     request.decided_at = timezone.now()
     request.decision_note = note or ""
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        "return.accepted",
+        request,
+        actor=actor,
+        reason=note or "",
+        changes={
+            "status": [ReturnStatus.REQUESTED, ReturnStatus.ACCEPTED],
+            "refunded": amount,
+            "restock": restock,
+        },
+    )
     order_event_record(
         order=vendor_order.order,
         vendor_order=vendor_order,
@@ -763,6 +821,13 @@ def return_request_reject(*, return_request: ReturnRequest, actor, reason: str) 
     request.decided_at = timezone.now()
     request.decision_note = reason
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        "return.rejected",
+        request,
+        actor=actor,
+        reason=reason,
+        changes={"status": [ReturnStatus.REQUESTED, ReturnStatus.REJECTED]},
+    )
     order_event_record(
         order=vendor_order.order,
         vendor_order=vendor_order,

@@ -33,6 +33,7 @@ from django.db import transaction as db_transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+import audit
 from core.errors import DomainError
 from shop.checkout.models import Checkout
 from shop.checkout.selectors import checkout_quote
@@ -240,6 +241,9 @@ def _apply_result(
     if not changed and not always_event:
         return None
     tx.save()
+    if changed:
+        before = dict(zip(("status", "charged", "psp_reference"), old, strict=True))
+        audit.record(f"payment.{tx.status}", tx, actor=actor, changes=audit.diff(before, tx))
     amount = tx.charged if tx.status == TransactionStatus.CHARGED else tx.amount
     event = _event(
         tx, EVENT_FOR_STATUS[tx.status], amount=amount, message=result.message, actor=actor
@@ -443,10 +447,17 @@ def invoice_payment_record(*, order: Order, amount: int, actor, reference: str) 
             errors.INVALID_AMOUNT, f"입금액이 미수금(₩{max(due, 0):,})을 넘습니다.", "amount"
         )
     reference = (reference or "").strip()
+    before = {"status": tx.status, "charged": tx.charged}
     tx.charged += value
     if tx.charged >= tx.amount:
         tx.status = TransactionStatus.CHARGED
     tx.save()
+    audit.record(
+        "payment.transfer_recorded",
+        tx,
+        actor=actor,
+        changes={**audit.diff(before, tx), "amount": value, "reference": reference},
+    )
     _event(
         tx,
         CHARGE_SUCCESS,
@@ -547,6 +558,19 @@ def payment_refund(*, vendor_order: VendorOrder, amount: int, actor, reason: str
                 created_by=actor if actor is not None and actor.is_authenticated else None,
             )
         )
+        audit.record(
+            "refund.created",
+            refunds[-1],
+            actor=actor,
+            reason=reason,
+            changes={
+                "vendor_order": vo.number,
+                "transaction": tx.pk,
+                "gateway": tx.gateway,
+                "amount": part,
+                "psp_reference": result.psp_reference,
+            },
+        )
         remaining -= part
         if remaining == 0:
             break
@@ -642,6 +666,11 @@ def _on_charge_refunded(charge: dict[str, Any]) -> bool:
     if refunded <= tx.refunded:
         return False
     extra = refunded - tx.refunded
+    audit.record(
+        "payment.refunded_externally",
+        tx,
+        changes={"refunded": [tx.refunded, refunded], "charge": charge.get("id")},
+    )
     tx.refunded = refunded
     tx.save(update_fields=["refunded", "updated_at"])
     _event(tx, REFUND_SUCCESS, amount=extra, message="Stripe에서 직접 환불됨 (웹훅)")
@@ -668,6 +697,7 @@ STRIPE_HANDLERS = {
 }
 
 
+@audit.acting_as(audit.WEBHOOK)
 def stripe_webhook_handle(payload: bytes, sig_header: str) -> WebhookOutcome:
     """Verify a Stripe webhook (``Stripe-Signature``) and apply it once.
 

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from accounts.models import User
 from core.demo import ADMIN_EMAIL, ADMIN_PASSWORD, APPLICANT_EMAIL, DEMO_PASSWORD, OWNER_EMAIL
@@ -85,12 +86,15 @@ def check_vendors():
 
 
 def check_accounts():
-    admin = authenticate(username=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    # The login throttle (django-axes) needs the request of every password check.
+    request = RequestFactory().post("/accounts/login/")
+    admin = authenticate(request, username=ADMIN_EMAIL, password=ADMIN_PASSWORD)
     assert admin is not None
     assert admin.is_staff
     assert admin.is_superuser
     for email in (OWNER_EMAIL, APPLICANT_EMAIL):
-        assert authenticate(username=email, password=DEMO_PASSWORD) is not None
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=email, password=DEMO_PASSWORD) is not None
 
 
 def check_catalog():

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from tests.factories import CertificationFactory, OrganizationFactory, UserFactory
 from vendors.models import VendorApplication, VendorApplicationEvent
 
-# A tiny but well-formed one-page PDF.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _one_page_pdf() -> bytes:
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(out)
+    return out.getvalue()
+
+
+# A tiny but well-formed one-page PDF (uploads are parsed, so it must have a real xref).
+PDF_BYTES = _one_page_pdf()
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"

@@ -551,7 +551,7 @@ def test_image_service_checks_size_and_permission(world, settings):
         images.product_image_add(
             actor=world["owner"], product=world["product"], file=image_upload(size=(600, 600))
         )
-    assert exc.value.code == "INVALID"
+    assert exc.value.code == "FILE_TOO_LARGE"
     assert "이미지 파일이 너무 큽니다" in exc.value.message
     settings.MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     with pytest.raises(DomainError) as exc:

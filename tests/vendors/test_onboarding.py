@@ -250,7 +250,7 @@ def test_every_problem_is_reported_at_once(user):
         ("organization.name", "REQUIRED"),
         ("organization.district", "INVALID_DISTRICT"),
         ("certification.validUntil", "INVALID"),
-        ("certificationDocument", "INVALID_FILE"),
+        ("certificationDocument", "INVALID_FILE_TYPE"),
         ("storeName", "REQUIRED"),
     }
     assert not Organization.objects.exists()
@@ -261,7 +261,7 @@ def test_every_problem_is_reported_at_once(user):
     [
         (pdf_upload(name="cert.exe"), "PDF, JPG, PNG 파일만"),
         (pdf_upload(name="cert.pdf", content=PNG_BYTES), "PDF 파일이 아닙니다"),
-        (pdf_upload(name="cert.png", content=PNG_BYTES), "확장자(.png)와 맞지 않습니다"),
+        (pdf_upload(name="cert.png", content=PDF_BYTES), "확장자(.png)와 맞지 않습니다"),
         (pdf_upload(content=b""), "비어 있습니다"),
     ],
 )
@@ -276,7 +276,7 @@ def test_document_is_checked_by_type_and_content(user, upload, needle):
             store_name="상점",
         )
     (err,) = as_error_list(exc.value)
-    assert (err.field, err.code) == ("certificationDocument", "INVALID_FILE")
+    assert (err.field, err.code) == ("certificationDocument", "INVALID_FILE_TYPE")
     assert needle in err.message
 
 
@@ -292,14 +292,16 @@ def test_document_size_limit(user, settings):
             store_name="상점",
         )
     (err,) = as_error_list(exc.value)
-    assert err.code == "INVALID_FILE"
+    assert err.code == "FILE_TOO_LARGE"
     assert "너무 큽니다" in err.message
 
 
 def test_jpeg_and_png_documents_are_accepted(user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    jpeg = SimpleUploadedFile("scan.JPG", b"\xff\xd8\xff\xe0" + b"0" * 32, "image/jpeg")
+    from tests.factories.dashboard import image_bytes
+
+    jpeg = SimpleUploadedFile("scan.JPG", image_bytes("JPEG", (40, 30)), "image/jpeg")
     app = onboarding.application_submit(
         applicant=user,
         brn="124-81-00998",
@@ -308,7 +310,10 @@ def test_jpeg_and_png_documents_are_accepted(user):
         document=jpeg,
         store_name="상점",
     )
-    assert app.certification.document.name.endswith(".JPG")
+    # Stored under a random name with the (lower-cased) extension of its real type.
+    name = app.certification.document.name
+    assert name.endswith(".jpg")
+    assert "scan" not in name
 
 
 def test_organization_that_already_sells_is_refused(user):

@@ -113,7 +113,9 @@ def test_full_submit_then_status_page(client, user, django_capture_on_commit_cal
     html = page.content.decode()
     assert "심사 대기 중입니다" in html
     assert "함께일하는재단" in html
-    assert "증빙 서류: 인증서" in html  # the stored name may carry a suffix
+    assert "증빙 서류: PDF 파일 제출됨" in html
+    # Stored under a random name: the uploader's file name is not part of the path.
+    assert "인증서" not in application.certification.document.name
     assert 'class="timeline"' in html
     assert "신청" in html
 

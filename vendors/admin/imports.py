@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.media import private_url
+from core.uploads import SPREADSHEET_KINDS, UploadValidator, random_name
 from vendors.models import ImportStatus, RegistryImport
 from vendors.registry_import import FIELD_LABELS, ImportFileError, registry_read
 from vendors.tasks.imports import registry_import_run
@@ -30,7 +31,8 @@ STATUS_COLORS = {
 class RegistryImportAddForm(forms.ModelForm):
     file = forms.FileField(
         label=_("파일"),
-        validators=[FileExtensionValidator(["csv", "xlsx"])],
+        # Extension, size and real content (core.uploads); stored under a random name.
+        validators=[UploadValidator(SPREADSHEET_KINDS, "등록부")],
         help_text=_(
             "CSV(UTF-8 또는 CP949) 또는 XLSX. 첫 행은 열 이름: 기업명, 사업자등록번호, 기업유형, "
             "인증번호, 인증일, 대표자명, 전화번호, 주소, 홈페이지 (영문 열 이름도 가능)."
@@ -49,6 +51,7 @@ class RegistryImportAddForm(forms.ModelForm):
             raise forms.ValidationError(exc.message, code=exc.code)
         finally:
             upload.seek(0)
+        upload.name = random_name(upload.name)
         return upload
 
 
@@ -69,7 +72,7 @@ class RegistryImportAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     date_hierarchy = "created_at"
     readonly_fields = (
-        "file",
+        "file_link",
         "status_badge",
         "progress",
         "count_created",
@@ -83,7 +86,7 @@ class RegistryImportAdmin(admin.ModelAdmin):
         "summary_table",
     )
     fieldsets = (
-        (None, {"fields": ("file", "status_badge", "progress", "error")}),
+        (None, {"fields": ("file_link", "status_badge", "progress", "error")}),
         (
             _("결과"),
             {
@@ -127,6 +130,13 @@ class RegistryImportAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("created_by")
 
     # --- columns ------------------------------------------------------------------------
+
+    @admin.display(description=_("파일"))
+    def file_link(self, obj):
+        """The uploaded file, through the staff-only view (never a public media URL)."""
+        if not obj.file:
+            return "-"
+        return format_html('<a href="{}">{}</a>', private_url(obj.file.name), obj.file.name)
 
     @admin.display(description=_("상태"), ordering="status")
     def status_badge(self, obj):

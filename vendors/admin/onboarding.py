@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.errors import DomainError, DomainErrors, as_error_list
+from core.uploads import UploadCheckedAdminMixin
 from vendors import onboarding
 from vendors.banking import bank_account_normalize, vendor_set_bank_account
 from vendors.eligibility import organization_can_sell
@@ -39,6 +40,14 @@ from vendors.models import (
 REVIEW_TEMPLATE = "vendors/onboarding/admin/review_form.html"
 
 # --- Review forms ---------------------------------------------------------------------------
+
+
+class AccountNumberInput(forms.TextInput):
+    """A bank account number is typed in clear but never sent back: a form shown again after
+    a mistake leaves it empty (pages show only the masked ``****1234``)."""
+
+    def format_value(self, value):
+        return None
 
 
 class ApproveForm(forms.Form):
@@ -67,7 +76,7 @@ class ApproveForm(forms.Form):
         help_text=(
             "암호화되어 저장되고 끝 4자리만 표시됩니다. 나중에 입점 기업 화면에서 넣어도 됩니다."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=AccountNumberInput(attrs={"autocomplete": "off"}),
     )
     note = forms.CharField(
         label="심사 의견 (신청자에게 보임)",
@@ -438,7 +447,7 @@ class VendorAdminForm(forms.ModelForm):
         required=False,
         max_length=40,
         help_text="입력하면 정산 계좌번호를 바꿉니다. 암호화되어 저장되고 끝 4자리만 표시됩니다.",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=AccountNumberInput(attrs={"autocomplete": "off"}),
     )
 
     class Meta:
@@ -484,8 +493,9 @@ class VendorStaffInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(UploadCheckedAdminMixin, admin.ModelAdmin):
     form = VendorAdminForm
+    upload_fields = {"logo": (onboarding.LOGO_TYPES, "로고")}
     list_display = (
         "store_name",
         "organization",

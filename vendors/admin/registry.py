@@ -21,6 +21,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.media import private_url
+from core.uploads import DOCUMENT_KINDS, UploadCheckedAdminMixin
 from vendors.admin.programs import _digits_search
 from vendors.districts import DISTRICTS
 from vendors.models import Certification, Organization, Participation, Program, Vendor
@@ -136,8 +138,10 @@ class CertificationInlineForm(forms.ModelForm):
         )
 
 
-class CertificationInline(admin.StackedInline):
+class CertificationInline(UploadCheckedAdminMixin, admin.StackedInline):
     model = Certification
+    upload_fields = {"document": (DOCUMENT_KINDS, "증빙 서류")}
+    private_upload_fields = ("document",)
     form = CertificationInlineForm
     extra = 0
     fields = (
@@ -514,7 +518,9 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(UploadCheckedAdminMixin, admin.ModelAdmin):
+    upload_fields = {"document": (DOCUMENT_KINDS, "증빙 서류")}
+    private_upload_fields = ("document",)
     list_display = (
         "organization",
         "kind",
@@ -557,7 +563,9 @@ class CertificationAdmin(admin.ModelAdmin):
     def document_col(self, obj):
         if not obj.document:
             return "—"
-        return format_html('<a href="{}" target="_blank" rel="noopener">보기</a>', obj.document.url)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">보기</a>', private_url(obj.document.name)
+        )
 
     @admin.action(description=_("확인 처리"))
     def mark_verified(self, request, queryset):

@@ -209,7 +209,7 @@ class VendorApplicationOrganizationInput(graphene.InputObjectType):
     """Registry data of an organization that is not in the registry yet."""
 
     name = graphene.String(required=True)
-    org_type = graphene.Field(OrgTypeEnum, required=True)
+    org_type = graphene.InputField(OrgTypeEnum, required=True)
     crn = graphene.String(description="법인등록번호.")
     representative = graphene.String()
     phone = graphene.String()
@@ -227,7 +227,7 @@ class VendorApplicationOrganizationInput(graphene.InputObjectType):
 class VendorApplicationCertificationInput(graphene.InputObjectType):
     """The certification the document proves; verified by centre staff at approval."""
 
-    kind = graphene.Field(CertificationKindEnum, required=True)
+    kind = graphene.InputField(CertificationKindEnum, required=True)
     number = graphene.String(description="e.g. 제2015-123호")
     issuer = graphene.String()
     valid_from = graphene.Date(required=True)

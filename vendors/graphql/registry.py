@@ -86,7 +86,7 @@ class RegistryQueries(graphene.ObjectType):
 
 class OrganizationRegisterInput(graphene.InputObjectType):
     name = graphene.String(required=True)
-    org_type = graphene.Field(OrgTypeEnum, required=True)
+    org_type = graphene.InputField(OrgTypeEnum, required=True)
     brn = graphene.String(description="사업자등록번호; required except for prospective groups.")
     crn = graphene.String(description="법인등록번호.")
     representative = graphene.String()
@@ -118,6 +118,7 @@ class OrganizationRegister(BaseMutation):
         actor = require_staff(info)
         data = dict(input)
         data["org_type"] = getattr(data["org_type"], "value", data["org_type"])
+        data.setdefault("brn", None)  # optional in the API (prospective groups have none)
         org = services.organization_register(actor=actor, **data)
         return cls(organization=org)
 

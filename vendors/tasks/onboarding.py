@@ -1,8 +1,10 @@
 """Celery tasks: onboarding e-mails (thin entry points; the rules live in ``vendors.onboarding``).
 
 ``application_event_email`` runs after the commit that recorded the event, takes ids, and
-sends each e-mail once: a cache key per event and e-mail guards against a re-delivered task
-(acks_late), and is released again when sending fails so that the retry sends it.
+sends each e-mail once: ``core.emails.send_once`` records each e-mail of the event in the
+database (kind ``onboarding.<event type>.<applicant|staff>``, the event's id), so a
+re-delivered task (acks_late), in whatever worker process, skips the ones already sent; a
+failed send releases its record so that the retry sends it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.emails import send_once
 from vendors.models import ApplicationEventType, VendorApplication, VendorApplicationEvent
 
 logger = logging.getLogger(__name__)
@@ -71,14 +72,16 @@ def _context(application: VendorApplication, event: VendorApplicationEvent) -> d
     }
 
 
-def application_event_messages(event: VendorApplicationEvent) -> list[tuple[str, str, list[str]]]:
-    """The e-mails an event sends, as (subject, body, recipients)."""
+def application_event_mails(event: VendorApplicationEvent) -> list[tuple[str, str, str, list[str]]]:
+    """The e-mails an event sends, as (kind, subject, body, recipients); the kind says which
+    e-mail of which event it is (``onboarding.submitted.applicant``)."""
     application = event.application
     ctx = _context(application, event)
     mails = []
     if application.applicant.email and event.type in SUBJECTS:
         body = render_to_string("vendors/onboarding/email/applicant.txt", ctx)
-        mails.append((SUBJECTS[event.type], body, [application.applicant.email]))
+        kind = f"onboarding.{event.type}.applicant"
+        mails.append((kind, SUBJECTS[event.type], body, [application.applicant.email]))
     if event.type in STAFF_SUBJECTS:
         recipients = staff_recipients()
         if recipients:
@@ -86,7 +89,7 @@ def application_event_messages(event: VendorApplicationEvent) -> list[tuple[str,
                 store=application.store_name, org=application.organization.name
             )
             body = render_to_string("vendors/onboarding/email/staff.txt", ctx)
-            mails.append((subject, body, recipients))
+            mails.append((f"onboarding.{event.type}.staff", subject, body, recipients))
     return mails
 
 
@@ -109,15 +112,8 @@ def application_event_email(
     if event is None:
         logger.info("onboarding e-mail: no %s event for application %s", event_type, application_id)
         return 0
-    base_key = f"nuri:onboarding-mail:{event.pk}:{event.created_at.timestamp()}"
     sent = 0
-    for index, (subject, body, recipients) in enumerate(application_event_messages(event)):
-        key = f"{base_key}:{index}"
-        if not cache.add(key, "sent", timeout=7 * 24 * 3600):
-            continue  # this one went out already (the task was delivered twice)
-        try:
-            sent += send_mail(subject, body, None, recipients)
-        except Exception:
-            cache.delete(key)  # let the retry send it
-            raise
+    for kind, subject, body, recipients in application_event_mails(event):
+        # Skipped when this e-mail of this event went out already (the task was redelivered).
+        sent += send_once(kind, event.pk, subject=subject, body=body, recipients=recipients)
     return sent

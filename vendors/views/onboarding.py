@@ -123,6 +123,11 @@ def _get_or_404(request, pk: int):
     return application
 
 
+def _document_label(name: str) -> str:
+    ext = os.path.splitext(name)[1].lstrip(".").upper().replace("JPEG", "JPG")
+    return f"{ext or '파일'} 파일 제출됨"
+
+
 @login_required
 def application_detail(request, pk: int):
     """``/apply/<pk>/``: status, review note, timeline; the vendor page once approved."""
@@ -133,8 +138,9 @@ def application_detail(request, pk: int):
         {
             "application": application,
             "events": list(application.events.all()),
+            # Stored under a random name (core.uploads.random_name): say what was sent.
             "document_name": (
-                os.path.basename(application.certification.document.name)
+                _document_label(application.certification.document.name)
                 if application.certification and application.certification.document
                 else ""
             ),
