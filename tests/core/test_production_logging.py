@@ -201,6 +201,9 @@ def test_celery_tasks_log_under_the_request_id_that_queued_them():
     finally:
         project_app.set_current()
         project_app.set_default()
+        # The worker thread marks this process as "inside a worker" (a race with start_worker's
+        # own reset): later in-process `.get()` calls would refuse to block. Undo it.
+        _state._set_task_join_will_block(False)
         logging.getLogger().setLevel(root_level)
     assert orphan
     assert orphan != "web-req-4d2e"
