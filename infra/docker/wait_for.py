@@ -10,10 +10,9 @@ Each check uses the client the application itself uses, configured from the Djan
 (``DJANGO_SETTINGS_MODULE``), so it waits for exactly what the process will connect to:
 
 - ``db``: Django's database backend (psycopg for PostgreSQL) with a short connect timeout;
-- ``broker``: a kombu connection to ``CELERY_BROKER_URL`` (Redis or RabbitMQ);
-- ``cache``: ``REDIS_URL`` with the redis client (skipped when the cache is local memory);
-- ``search``: the Elasticsearch client's ``ping`` (skipped unless ``SEARCH_BACKEND`` is
-  ``elasticsearch``);
+- ``broker``, ``cache``, ``search``: the same checks as ``/readyz`` (``core.health``), each
+  attempt bounded by ``READYZ_TIMEOUT_SECONDS``; the cache is skipped without ``REDIS_URL``
+  and search unless ``SEARCH_BACKEND`` is ``elasticsearch``;
 - ``migrations``: no migration of this code is left unapplied (the init container of the web
   and worker pods: a new release starts only once the migrate Job has run).
 """
@@ -105,61 +104,37 @@ def check_migrations(deadline: float) -> tuple[str, Callable[[], None]]:
 
 def check_broker(deadline: float) -> tuple[str, Callable[[], None]]:
     from django.conf import settings
-    from kombu import Connection
+
+    from core.health import check_broker as attempt
 
     url = getattr(settings, "CELERY_BROKER_URL", "") or ""
     if not url:
         raise ConfigError("CELERY_BROKER_URL is not set: workers and beat need a broker")
-
-    def attempt() -> None:
-        conn = Connection(url, connect_timeout=_attempt_timeout(deadline))
-        try:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
-        finally:
-            conn.release()
-
     return mask(url), attempt
 
 
 def check_cache(deadline: float) -> tuple[str, Callable[[], None]] | None:
     from django.conf import settings
 
+    from core.health import check_cache
+
     url = getattr(settings, "REDIS_URL", "") or ""
     if not url:
         return None
-
-    def attempt() -> None:
-        import redis
-
-        timeout = _attempt_timeout(deadline)
-        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
-        try:
-            client.ping()
-        finally:
-            client.close()
-
-    return mask(url), attempt
+    return mask(url), lambda: check_cache("default")
 
 
 def check_search(deadline: float) -> tuple[str, Callable[[], None]] | None:
     from django.conf import settings
 
-    if getattr(settings, "SEARCH_BACKEND", "database") != "elasticsearch":
+    from core.health import check_search as attempt
+    from core.health import search_enabled
+
+    if not search_enabled():
         return None
     url = getattr(settings, "ELASTICSEARCH_URL", "") or ""
     if not url:
         raise ConfigError("SEARCH_BACKEND=elasticsearch but ELASTICSEARCH_URL is not set")
-
-    def attempt() -> None:
-        from elasticsearch import Elasticsearch
-
-        client = Elasticsearch(url, request_timeout=_attempt_timeout(deadline))
-        try:
-            if not client.ping():
-                raise ConnectionError("ping answered no (cluster not ready)")
-        finally:
-            client.close()
-
     return mask(url), attempt
 
 
