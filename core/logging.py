@@ -94,13 +94,36 @@ def _url_passwords(url: str) -> list[str]:
     return [match.group(1)] if match else []
 
 
+_secret_values_cache: list[str] | None = None
+
+
+def _forget_secret_values(**kwargs) -> None:
+    """Receiver of ``setting_changed``: the next ``secret_values()`` reads the settings again."""
+    global _secret_values_cache
+    _secret_values_cache = None
+
+
 def secret_values() -> list[str]:
-    """The literal secret values of the running configuration (longest first)."""
+    """The literal secret values of the running configuration (longest first).
+
+    Computed once per configuration (every log record is redacted, so this is a hot path);
+    ``setting_changed`` (tests' ``override_settings``) forgets it.
+    """
+    global _secret_values_cache
+    if _secret_values_cache is None:
+        values = _collect_secret_values()
+        if values is None:
+            return []
+        _secret_values_cache = values
+    return _secret_values_cache
+
+
+def _collect_secret_values() -> list[str] | None:
     try:
         from django.conf import settings
 
         if not settings.configured:
-            return []
+            return None
         values: list[str] = []
         for name in SECRET_SETTING_NAMES:
             value = getattr(settings, name, "")
@@ -116,7 +139,7 @@ def secret_values() -> list[str]:
             for loc in location if isinstance(location, list | tuple) else [location]:
                 values.extend(_url_passwords(str(loc or "")))
     except Exception:  # settings not importable yet: nothing literal to hide
-        return []
+        return None
     unique = {v for v in values if len(v) >= _MIN_SECRET_LENGTH}
     return sorted(unique, key=len, reverse=True)
 
