@@ -21,11 +21,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.processes import free_port, poll
 
 pytestmark = pytest.mark.realservices
 
@@ -40,20 +41,8 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, what: str, deadline: float = START_DEADLINE):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
+def wait_until(predicate, what: str):
+    return poll(predicate, what=what, timeout=START_DEADLINE)
 
 
 def port_open(port: int) -> bool:

@@ -11,7 +11,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.processes import free_port  # noqa: F401  (re-exported to the infra tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -47,12 +48,6 @@ def k8s_objects(include_examples: bool = False) -> list[tuple[Path, dict]]:
 def compose() -> dict:
     (doc,) = load_yaml_docs(INFRA / "compose.yaml")
     return doc
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -9,13 +9,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.processes import poll
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -30,16 +31,8 @@ def services_required() -> bool:
 
 
 def wait_for(predicate: Callable[[], object], *, what: str, timeout: float = WAIT):
-    """Poll ``predicate`` until it returns something truthy (returned), or fail after
-    ``timeout`` seconds. The bound is a safety net, never the assertion itself."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited {timeout:.0f} s for {what}")
-        time.sleep(0.2)
+    """``tests.processes.poll`` with this group's bound."""
+    return poll(predicate, what=what, timeout=timeout)
 
 
 @dataclass
